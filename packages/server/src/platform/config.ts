@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+
+/**
+ * Everything Backbeat can be configured with. Defaults, then a config file
+ * (`backbeat.config.json` in the data dir, or BACKBEAT_CONFIG), then environment
+ * variables, then explicit overrides (CLI flags). Nothing else reads `process.env`.
+ *
+ * @example
+ * const config = loadConfig({ overrides: { port: 8080 } });
+ */
+export interface Config {
+  /** HTTP port; 7007 like Backstage so existing clients' defaults work. */
+  port: number;
+  host: string;
+  /** Public base URL, used in sign-in links printed at first start. */
+  baseUrl: string;
+  /** Where the SQLite file, git mirrors and the demo fleet live. */
+  dataDir: string;
+  /** PostgreSQL connection string; unset means the embedded SQLite file. */
+  databaseUrl: string | undefined;
+  /** Seeds an admin API token at first start (automation), like Unleash's INIT_ADMIN_API_TOKENS. */
+  adminToken: string | undefined;
+  /** Seed the demo organisation and fleet and allow one-click demo sign-in. */
+  demo: boolean;
+  /** Seconds between scheduled refreshes of every catalog location. */
+  catalogRefreshIntervalSeconds: number;
+  /** Hosts (for URLs) and path prefixes (for local paths) that non-admins may register as locations. */
+  readAllowList: { hosts: string[]; paths: string[] };
+  logLevel: string;
+  /** Directory holding the built web app (index.html); undefined serves no UI. */
+  webDistDir: string | undefined;
+  /** Whether `serve` runs the job worker in-process. */
+  runWorker: boolean;
+}
+
+export type ConfigOverrides = Partial<Config>;
+
+const DEFAULTS: Omit<Config, 'baseUrl' | 'webDistDir'> = {
+  port: 7007,
+  host: '0.0.0.0',
+  dataDir: '.backbeat',
+  databaseUrl: undefined,
+  adminToken: undefined,
+  demo: false,
+  catalogRefreshIntervalSeconds: 300,
+  readAllowList: { hosts: [], paths: [] },
+  logLevel: 'info',
+  runWorker: true,
+};
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  overrides?: ConfigOverrides;
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const overrides = stripUndefined(options.overrides ?? {});
+
+  const dataDirRaw = overrides.dataDir ?? env.BACKBEAT_DATA_DIR ?? DEFAULTS.dataDir;
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
+  const file = readConfigFile(env.BACKBEAT_CONFIG ?? join(dataDir, 'backbeat.config.json'));
+
+  const fromEnv = stripUndefined<ConfigOverrides>({
+    port: env.BACKBEAT_PORT ? parsePort(env.BACKBEAT_PORT, 'BACKBEAT_PORT') : undefined,
+    host: env.BACKBEAT_HOST,
+    baseUrl: env.BACKBEAT_BASE_URL,
+    databaseUrl: env.BACKBEAT_DATABASE_URL || undefined,
+    adminToken: env.BACKBEAT_ADMIN_TOKEN || undefined,
+    demo: env.BACKBEAT_DEMO ? env.BACKBEAT_DEMO === 'true' || env.BACKBEAT_DEMO === '1' : undefined,
+    logLevel: env.BACKBEAT_LOG_LEVEL,
+    catalogRefreshIntervalSeconds: env.BACKBEAT_CATALOG_REFRESH_SECONDS
+      ? Number(env.BACKBEAT_CATALOG_REFRESH_SECONDS)
+      : undefined,
+    readAllowList:
+      env.BACKBEAT_READ_ALLOW_HOSTS || env.BACKBEAT_READ_ALLOW_PATHS
+        ? {
+            hosts: splitList(env.BACKBEAT_READ_ALLOW_HOSTS),
+            paths: splitList(env.BACKBEAT_READ_ALLOW_PATHS),
+          }
+        : undefined,
+  });
+
+  const merged = { ...DEFAULTS, ...file, ...fromEnv, ...overrides, dataDir };
+  const port = merged.port;
+  return {
+    ...merged,
+    baseUrl: merged.baseUrl ?? `http://localhost:${port}`,
+    webDistDir: merged.webDistDir ?? findWebDist(),
+  };
+}
+
+function readConfigFile(path: string): ConfigOverrides {
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as ConfigOverrides;
+  } catch (error) {
+    throw new Error(`Config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parsePort(value: string, name: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${name} must be a port number between 0 and 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The web package's build output, found relative to this file in the monorepo. */
+function findWebDist(): string | undefined {
+  const candidate = resolve(new URL('.', import.meta.url).pathname, '../../../web/dist');
+  return existsSync(join(candidate, 'index.html')) ? candidate : undefined;
+}
