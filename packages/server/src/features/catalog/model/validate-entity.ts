@@ -351,7 +351,7 @@ function checkKind(problems: FieldProblem[], entity: Record<string, unknown>, ru
     });
   }
   const spec = entity.spec;
-  if (spec === undefined || spec === null) {
+  if (spec === undefined) {
     if (rule.specRequired) problems.push({ field: 'spec', message: `spec is required for kind ${rule.kind}` });
     return;
   }
