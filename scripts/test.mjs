@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every test project — unit, sqlite, pg (PostgreSQL at
-// BACKBEAT_TEST_PG_URL, default postgres://127.0.0.1:5432/test) and e2e
+// BACKBEAT_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test) and e2e
 // (Chromium at /usr/bin/chromium). Extra arguments go to vitest, e.g.
 // `npm test -- --project unit`. Ends with the line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';

@@ -107,6 +107,8 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     auth,
     metrics,
     demo: config.demo,
+    events,
+    baseUrl: config.baseUrl,
     readiness: async () => {
       await sql`select 1`.execute(database.db);
       const jobs = await queue.stats();

@@ -6,6 +6,8 @@ export interface Actor {
   kind: 'user' | 'token' | 'system';
   /** Account id (users) or token id (tokens); `system` for background jobs. */
   id: string;
+  /** The local account behind a user or token actor (equals `id` for users). */
+  accountId?: string;
   /** Catalog ref of the signed-in person, e.g. `user:default/jane.doe`; tokens act as their creator. */
   userRef?: string;
   displayName: string;

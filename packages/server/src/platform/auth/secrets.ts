@@ -1,5 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { hash, verify } from '@node-rs/argon2';
+
+/** `Algorithm.Argon2id`; the package declares it as a const enum, which isolated modules cannot read. */
+const ARGON2ID = 2;
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -64,7 +67,7 @@ export function tokenDisplayPrefix(token: string): string {
  * await verifyPassword(stored, 'correct horse battery staple'); // true
  */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, { algorithm: Algorithm.Argon2id });
+  return hash(password, { algorithm: ARGON2ID });
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {

@@ -27,7 +27,10 @@ export interface FieldError {
 }
 
 export class ValidationError extends ProblemError {
-  constructor(message: string, readonly errors: FieldError[] = []) {
+  constructor(
+    message: string,
+    readonly errors: FieldError[] = [],
+  ) {
     super(400, 'https://backbeat.dev/problems/validation', 'Invalid input', message, { errors });
   }
 }

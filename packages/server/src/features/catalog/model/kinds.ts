@@ -9,13 +9,16 @@
  */
 
 /** Shape of a spec field value. `string` means a non-empty string, as Backstage's schemas say. */
-export type SpecFieldShape = 'string' | 'string[]' | 'object' | 'array' | 'defined';
+export type SpecFieldShape = 'string' | 'string[]' | 'object' | 'object[]' | 'array' | 'defined';
 
 export interface SpecFieldRule {
   shape: SpecFieldShape;
   required?: boolean;
   /** Allowed values (exact match), e.g. Location `presence`. */
   enum?: readonly string[];
+  /** For `object[]`: the least number of items, and the keys each item needs as non-empty strings. */
+  minItems?: number;
+  itemRequired?: readonly string[];
   /**
    * Set when the field holds entity references. `defaultKind` undefined means the
    * reference must name its kind (Backstage's `dependsOn`).
@@ -36,8 +39,8 @@ export interface KindRule {
 /** Backstage core apiVersions, shared by all `backstage.io` kinds. */
 export const CORE_API_VERSIONS = ['backstage.io/v1alpha1', 'backstage.io/v1beta1'] as const;
 
-/** Scaffolder template apiVersions (v1beta3 current, v1beta2 still read by older catalogs). */
-export const TEMPLATE_API_VERSIONS = ['scaffolder.backstage.io/v1beta3', 'scaffolder.backstage.io/v1beta2'] as const;
+/** Scaffolder template apiVersions: v1beta3 current; v1beta2 (`backstage.io/v1beta2`) still found in older catalogs. */
+export const TEMPLATE_API_VERSIONS = ['scaffolder.backstage.io/v1beta3', 'backstage.io/v1beta2'] as const;
 
 /**
  * Group `spec.type` is free text in Backstage. These are the types Backbeat's org
@@ -156,6 +159,29 @@ export const KIND_RULES: Readonly<Record<string, KindRule>> = {
   },
 };
 
+/**
+ * Spec-type variants that replace a kind's rule: an API of type `mcp-server`
+ * describes its endpoints in `remotes` instead of a `definition` (Backstage's
+ * `API.v1alpha1.mcp-server` schema).
+ */
+export const KIND_VARIANTS: Readonly<Record<string, Readonly<Record<string, KindRule>>>> = {
+  API: {
+    'mcp-server': {
+      kind: 'API',
+      apiVersions: CORE_API_VERSIONS,
+      specRequired: true,
+      fields: {
+        type: requiredString,
+        lifecycle: requiredString,
+        owner,
+        system,
+        definition: optionalString,
+        remotes: { shape: 'object[]', required: true, minItems: 1, itemRequired: ['type', 'url'] },
+      },
+    },
+  },
+};
+
 /** Profile fields of Group and User: all optional, non-empty strings when present. */
 export const PROFILE_FIELDS = ['displayName', 'email', 'picture'] as const;
 
@@ -164,12 +190,16 @@ const kindIndex = new Map<string, KindRule>(Object.entries(KIND_RULES));
 const lowerKindIndex = new Map<string, string>(Object.keys(KIND_RULES).map((k) => [k.toLowerCase(), k]));
 
 /**
- * The rule for a kind, or undefined for custom kinds.
+ * The rule for a kind (and spec type, for kinds with variants), or undefined for custom kinds.
  *
  * @example
  * kindRule('Component')?.fields.owner?.required // true
  */
-export function kindRule(kind: string): KindRule | undefined {
+export function kindRule(kind: string, specType?: unknown): KindRule | undefined {
+  if (typeof specType === 'string' && Object.hasOwn(KIND_VARIANTS, kind)) {
+    const variants = KIND_VARIANTS[kind]!;
+    if (Object.hasOwn(variants, specType)) return variants[specType];
+  }
   return kindIndex.get(kind);
 }
 

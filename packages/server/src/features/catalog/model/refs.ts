@@ -1,5 +1,17 @@
 import type { CompoundEntityRef, Entity } from './entity.js';
 
+/**
+ * Lowercases as Backstage's `toLocaleLowerCase('en-US')` does. English has no
+ * locale-specific case mappings, so plain `toLowerCase` yields the same string,
+ * and it is an order of magnitude faster on the ingestion hot path.
+ *
+ * @example
+ * lowerCaseEnUs('Group:Default/Team-A') // 'group:default/team-a'
+ */
+export function lowerCaseEnUs(value: string): string {
+  return value.toLowerCase();
+}
+
 /** Namespace used when an entity or reference names none. */
 export const DEFAULT_NAMESPACE = 'default';
 
@@ -62,8 +74,9 @@ export function parseEntityRef(ref: string | PartialEntityRef, context?: EntityR
   }
 
   if (!kind) {
+    const example = typeof name === 'string' ? name : 'name';
     throw new Error(
-      `Entity reference ${JSON.stringify(ref)} has no kind; write it with a kind prefix, e.g. "component:${typeof name === 'string' ? name : 'name'}"`,
+      `Entity reference ${JSON.stringify(ref)} names no kind and none is implied here; write it with a kind, e.g. "resource:${example}" or "component:${example}"`,
     );
   }
   if (!namespace) {
@@ -83,7 +96,9 @@ export function parseEntityRef(ref: string | PartialEntityRef, context?: EntityR
  * stringifyEntityRef({ kind: 'Group', namespace: 'default', name: 'Team-A' }) // 'group:default/team-a'
  * stringifyEntityRef(entity) // 'component:default/artist-web'
  */
-export function stringifyEntityRef(ref: Entity | (Omit<CompoundEntityRef, 'namespace'> & { namespace?: string })): string {
+export function stringifyEntityRef(
+  ref: Entity | (Omit<CompoundEntityRef, 'namespace'> & { namespace?: string }),
+): string {
   let kind: string;
   let namespace: string | undefined;
   let name: string;
@@ -96,7 +111,7 @@ export function stringifyEntityRef(ref: Entity | (Omit<CompoundEntityRef, 'names
     namespace = ref.namespace;
     name = ref.name;
   }
-  return `${kind.toLocaleLowerCase('en-US')}:${(namespace || DEFAULT_NAMESPACE).toLocaleLowerCase('en-US')}/${name.toLocaleLowerCase('en-US')}`;
+  return lowerCaseEnUs(`${kind}:${namespace || DEFAULT_NAMESPACE}/${name}`);
 }
 
 /**

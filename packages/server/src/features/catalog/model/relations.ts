@@ -53,8 +53,8 @@ export function inverseRelation(type: string): string | undefined {
  * // [{ type: 'ownedBy', targetRef: 'group:default/team-a' }]
  */
 export function computeRelations(entity: Entity): ComputedRelation[] {
-  const rule = kindRule(entity.kind);
   const spec = entity.spec;
+  const rule = kindRule(entity.kind, spec?.type);
   const out: ComputedRelation[] = [];
   if (!rule || !spec || typeof spec !== 'object') return out;
   const defaultNamespace = entity.metadata.namespace || DEFAULT_NAMESPACE;

@@ -4,8 +4,10 @@
  * validating an entity costs a few regex tests and no schema compilation or
  * per-call allocation beyond the problems found.
  */
-import { DEFAULT_NAMESPACE, parseEntityRef } from './refs.js';
+
 import { type KindRule, kindRule, misspelledBuiltinKind, PROFILE_FIELDS, type SpecFieldRule } from './kinds.js';
+import { asPlaceholder } from './placeholders.js';
+import { DEFAULT_NAMESPACE, parseEntityRef } from './refs.js';
 
 /** One broken rule: `field` is a dotted path such as `metadata.name` or `spec.dependsOn.1`. */
 export interface FieldProblem {
@@ -16,16 +18,29 @@ export interface FieldProblem {
 /** Root keys Backstage's envelope schema allows (`additionalProperties: false`). */
 export const ROOT_KEYS = ['apiVersion', 'kind', 'metadata', 'spec', 'relations', 'status'] as const;
 
+/** Root keys a descriptor file may hold: Backstage's NoForeignRootFieldsEntityPolicy rejects relations and status there. */
+export const DESCRIPTOR_ROOT_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'] as const;
+
+export interface ValidateEntityOptions {
+  /**
+   * Validate as input read from a descriptor file: `relations` and `status` are
+   * output only and rejected, as Backstage does. Default false (served entities carry them).
+   */
+  descriptor?: boolean;
+}
+
 const ROOT_KEY_SET: ReadonlySet<string> = new Set(ROOT_KEYS);
+const DESCRIPTOR_ROOT_KEY_SET: ReadonlySet<string> = new Set(DESCRIPTOR_ROOT_KEYS);
 const OBJECT_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_LABEL = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+// Current Backstage accepts runs of hyphens inside a label (`a--b`), like RFC 1123.
+const DNS_LABEL = /^[a-z0-9]+(?:-+[a-z0-9]+)*$/;
 const KIND = /^[a-zA-Z][a-z0-9A-Z]*$/;
 const API_VERSION_SUFFIX = /^[a-z0-9A-Z]+$/;
 const TAG = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/;
 
 const NAME_EXPECTATION =
   'sequences of [a-zA-Z0-9] separated by any of [-_.], starting and ending with [a-zA-Z0-9], 1-63 characters';
-const DNS_LABEL_EXPECTATION = 'sequences of [a-z0-9] separated by [-], 1-63 characters (lowercase only)';
+const DNS_LABEL_EXPECTATION = 'sequences of [a-z0-9] separated by hyphens, 1-63 characters (lowercase only)';
 const KEY_EXPECTATION = `an optional DNS-subdomain prefix and "/" followed by a name of ${NAME_EXPECTATION}`;
 const TAG_EXPECTATION = 'sequences of [a-z0-9:+#] separated by [-], 1-63 characters (lowercase only)';
 
@@ -42,7 +57,7 @@ export function isValidEntityName(value: unknown): value is string {
 }
 
 /**
- * DNS label (RFC 1123 as Backstage reads it: no consecutive hyphens), 1-63 chars.
+ * DNS label as Backstage reads it: `[a-z0-9]` runs joined by hyphens, 1-63 chars.
  *
  * @example
  * isValidNamespace('team-a') // true
@@ -200,10 +215,10 @@ function checkMetadata(problems: FieldProblem[], metadata: Record<string, unknow
   if (namespace !== undefined && !isValidNamespace(namespace)) {
     problems.push(invalid('metadata.namespace', namespace, DNS_LABEL_EXPECTATION));
   }
-  if (title !== undefined && !isNonEmptyString(title)) {
+  if (title !== undefined && !isNonEmptyString(title) && !asPlaceholder(title)) {
     problems.push(invalid('metadata.title', title, 'a non-empty string'));
   }
-  if (description !== undefined && typeof description !== 'string') {
+  if (description !== undefined && typeof description !== 'string' && !asPlaceholder(description)) {
     problems.push(invalid('metadata.description', description, 'a string'));
   }
   checkKeyValueMap(problems, 'metadata.labels', metadata.labels, isValidLabelValue, `"" or ${NAME_EXPECTATION}`);
@@ -211,12 +226,15 @@ function checkMetadata(problems: FieldProblem[], metadata: Record<string, unknow
     problems,
     'metadata.annotations',
     metadata.annotations,
-    (v) => typeof v === 'string',
-    'a string (quote values such as \'true\' or numbers in YAML)',
+    (v) => typeof v === 'string' || asPlaceholder(v) !== undefined,
+    "a string (quote values such as 'true' or numbers in YAML)",
   );
   if (tags !== undefined) {
     if (!Array.isArray(tags)) {
-      problems.push({ field: 'metadata.tags', message: `metadata.tags must be a list of strings, found ${describe(tags)}` });
+      problems.push({
+        field: 'metadata.tags',
+        message: `metadata.tags must be a list of strings, found ${describe(tags)}`,
+      });
     } else {
       for (let i = 0; i < tags.length; i++) {
         if (!isValidTag(tags[i])) problems.push(invalid(`metadata.tags.${i}`, tags[i], TAG_EXPECTATION));
@@ -254,8 +272,8 @@ function checkLink(problems: FieldProblem[], field: string, link: unknown): void
   if (link.title !== undefined && !isNonEmptyString(link.title)) {
     problems.push(invalid(`${field}.title`, link.title, 'a non-empty string'));
   }
-  if (link.icon !== undefined && !isValidEntityName(link.icon)) {
-    problems.push(invalid(`${field}.icon`, link.icon, NAME_EXPECTATION));
+  if (link.icon !== undefined && !isNonEmptyString(link.icon)) {
+    problems.push(invalid(`${field}.icon`, link.icon, 'a non-empty string'));
   }
   if (link.type !== undefined && !isNonEmptyString(link.type)) {
     problems.push(invalid(`${field}.type`, link.type, 'a non-empty string'));
@@ -273,11 +291,7 @@ function checkRef(
     parseEntityRef(value, { defaultKind: rule.ref?.defaultKind, defaultNamespace });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const hint =
-      rule.ref?.defaultKind === undefined && !value.includes(':')
-        ? ` (this field has no default kind: write e.g. "resource:${value}" or "component:${value}")`
-        : '';
-    problems.push({ field, message: `${field} is not a valid entity reference: ${reason}${hint}` });
+    problems.push({ field, message: `${field} is not a valid entity reference: ${reason}` });
   }
 }
 
@@ -289,6 +303,8 @@ function checkSpecField(
   defaultNamespace: string,
 ): void {
   const field = `spec.${name}`;
+  // `{ $text: ./openapi.yaml }` and friends are checked once ingestion has resolved them.
+  if (asPlaceholder(value)) return;
   if (value === undefined) {
     if (rule.required) {
       const extra = rule.shape === 'string[]' ? ' (an empty list is allowed)' : '';
@@ -324,6 +340,26 @@ function checkSpecField(
       return;
     case 'object':
       if (!isPlainObject(value)) problems.push(invalid(field, value, 'an object'));
+      return;
+    case 'object[]':
+      if (!Array.isArray(value)) {
+        problems.push(invalid(field, value, 'a list of objects'));
+        return;
+      }
+      if (rule.minItems !== undefined && value.length < rule.minItems) {
+        problems.push({ field, message: `${field} must hold at least ${rule.minItems} item(s)` });
+      }
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (!isPlainObject(item)) {
+          problems.push(invalid(`${field}.${i}`, item, 'an object'));
+          continue;
+        }
+        for (const key of rule.itemRequired ?? []) {
+          if (!isNonEmptyString(item[key]))
+            problems.push(invalid(`${field}.${i}.${key}`, item[key], 'a non-empty string'));
+        }
+      }
       return;
     case 'array':
       if (!Array.isArray(value)) problems.push(invalid(field, value, 'a list'));
@@ -373,21 +409,32 @@ function checkKind(problems: FieldProblem[], entity: Record<string, unknown>, ru
  * Location, Template) get envelope and metadata checks only: Backstage accepts
  * them through processors, and so does Backbeat.
  *
+ * Pass `{ descriptor: true }` for entities read from files: `relations` and
+ * `status` at the root are then errors, as in Backstage.
+ *
  * @example
  * validateEntity({ apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x' } })
  * // [{ field: 'spec', message: 'spec is required for kind Component' }]
  */
-export function validateEntity(entity: unknown): FieldProblem[] {
+export function validateEntity(entity: unknown, options?: ValidateEntityOptions): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!isPlainObject(entity)) {
     problems.push({ field: '', message: `A descriptor must be an object (a YAML map), found ${describe(entity)}` });
     return problems;
   }
+  const allowed = options?.descriptor ? DESCRIPTOR_ROOT_KEY_SET : ROOT_KEY_SET;
   for (const key in entity) {
-    if (!ROOT_KEY_SET.has(key)) {
+    if (allowed.has(key)) continue;
+    if (ROOT_KEY_SET.has(key)) {
       problems.push({
         field: key,
-        message: `Unknown root field "${key}"; allowed are ${ROOT_KEYS.join(', ')} (did you mean to put it under metadata or spec?)`,
+        message: `${key} is computed by the catalog and must not be written in a descriptor file`,
+      });
+    } else {
+      const keys = options?.descriptor ? DESCRIPTOR_ROOT_KEYS : ROOT_KEYS;
+      problems.push({
+        field: key,
+        message: `Unknown root field "${key}"; allowed are ${keys.join(', ')} (did you mean to put it under metadata or spec?)`,
       });
     }
   }
@@ -396,7 +443,9 @@ export function validateEntity(entity: unknown): FieldProblem[] {
   if (apiVersion === undefined || apiVersion === null) {
     problems.push({ field: 'apiVersion', message: 'apiVersion is required (e.g. backstage.io/v1alpha1)' });
   } else if (!isValidApiVersion(apiVersion)) {
-    problems.push(invalid('apiVersion', apiVersion, 'an optional DNS-subdomain prefix and "/" followed by 1-63 alphanumerics'));
+    problems.push(
+      invalid('apiVersion', apiVersion, 'an optional DNS-subdomain prefix and "/" followed by 1-63 alphanumerics'),
+    );
   }
 
   let rule: KindRule | undefined;
@@ -409,7 +458,7 @@ export function validateEntity(entity: unknown): FieldProblem[] {
     if (meant) {
       problems.push({ field: 'kind', message: `kind "${kind}" must be written "${meant}" (kinds are case-sensitive)` });
     }
-    rule = kindRule(kind);
+    rule = kindRule(kind, isPlainObject(entity.spec) ? entity.spec.type : undefined);
   }
 
   if (metadata === undefined || metadata === null) {

@@ -15,7 +15,7 @@ export function testDialect(): 'sqlite' | 'postgres' {
 }
 
 export function testPostgresAdminUrl(): string {
-  return process.env.BACKBEAT_TEST_PG_URL ?? 'postgres://127.0.0.1:5432/test';
+  return process.env.BACKBEAT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 }
 
 export interface TestDatabase extends Database {
@@ -41,8 +41,9 @@ export async function createTestDatabase(options: { migrations?: MigrationSet } 
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     database = await openDatabase({ connectionString: url.toString(), poolSize: 5 });
-    cleanup = () =>
-      withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    cleanup = async () => {
+      await withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    };
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'backbeat-db-'));
     database = await openDatabase({ sqliteFile: join(dir, 'test.sqlite') });

@@ -1,0 +1,458 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../../platform/db/database.js';
+import type { CatalogTables } from '../migrations.js';
+
+export type LocationRow = CatalogTables['catalog_locations'];
+export type EntityRow = CatalogTables['catalog_entities'];
+export type ErrorRow = CatalogTables['catalog_errors'];
+
+/** What ingestion needs to know about a stored entity to decide whether to rewrite it. */
+export interface EntityHeader {
+  uid: string;
+  entityRef: string;
+  /** Lowercase, from the canonical ref. */
+  kind: string;
+  filePath: string | null;
+  hash: string;
+  generation: number;
+  createdAt: string;
+}
+
+/** One entity to (re)write, with its outgoing relations and search rows. */
+export interface EntityWrite {
+  row: EntityRow;
+  relations: { type: string; targetRef: string }[];
+  search: { key: string; value: string | null }[];
+}
+
+export interface LocationErrorWrite {
+  id: string;
+  filePath: string | null;
+  entityRef: string | null;
+  line: number | null;
+  column: number | null;
+  field: string | null;
+  level: 'error' | 'warning';
+  message: string;
+}
+
+/** Everything one refresh changes for one location, applied in one transaction. */
+export interface LocationChangeSet {
+  locationId: string;
+  /** New and changed entities; a changed entity's old row, relations and search rows are replaced. */
+  upserts: EntityWrite[];
+  /** Refs of this location's entities that are gone. */
+  removeRefs: string[];
+  /** Files whose errors are replaced by `errors` (and errors with no file when `replaceLocationErrors`). */
+  errorFiles: string[];
+  replaceLocationErrors: boolean;
+  errors: LocationErrorWrite[];
+  fileUpserts: { path: string; sha: string }[];
+  fileDeletes: string[];
+  location: {
+    lastCommit: string | null;
+    lastRefreshAt: string;
+    lastRefreshMs: number;
+  };
+  now: string;
+}
+
+// Under SQLite's 32766 and PostgreSQL's 65535 bound-parameter limits with room to spare,
+// and large enough that statement overhead stays small next to the row work.
+const ENTITY_CHUNK = 200;
+const SMALL_ROW_CHUNK = 1000;
+const IN_CHUNK = 500;
+
+/**
+ * All catalog writes (and the reads ingestion needs to plan them). One refresh is
+ * one transaction with batched statements: no per-entity round trips.
+ *
+ * @example
+ * const store = createCatalogWriteStore(database);
+ * await store.applyLocationChanges(changeSet);
+ */
+export function createCatalogWriteStore(database: Database) {
+  const db = database.db as unknown as Kysely<CatalogTables>;
+
+  async function insertLocation(row: LocationRow): Promise<void> {
+    await db.insertInto('catalog_locations').values(row).execute();
+  }
+
+  async function getLocation(id: string): Promise<LocationRow | undefined> {
+    return db.selectFrom('catalog_locations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async function findLocation(type: string, target: string): Promise<LocationRow | undefined> {
+    return db
+      .selectFrom('catalog_locations')
+      .selectAll()
+      .where('type', '=', type)
+      .where('target', '=', target)
+      .executeTakeFirst();
+  }
+
+  async function listLocations(): Promise<LocationRow[]> {
+    return db.selectFrom('catalog_locations').selectAll().orderBy('id').execute();
+  }
+
+  async function childLocations(parentId: string): Promise<LocationRow[]> {
+    return db.selectFrom('catalog_locations').selectAll().where('parent_location_id', '=', parentId).execute();
+  }
+
+  /** Locations whose last refresh started before `olderThan` (or never ran). */
+  async function locationsDueBefore(olderThan: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('catalog_locations')
+      .select('id')
+      .where((eb) => eb.or([eb('last_refresh_at', 'is', null), eb('last_refresh_at', '<', olderThan)]))
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async function listFiles(locationId: string): Promise<Map<string, string>> {
+    const rows = await db
+      .selectFrom('catalog_location_files')
+      .select(['path', 'blob_sha'])
+      .where('location_id', '=', locationId)
+      .execute();
+    return new Map(rows.map((r) => [r.path, r.blob_sha]));
+  }
+
+  async function entityHeaders(locationId: string): Promise<EntityHeader[]> {
+    const rows = await db
+      .selectFrom('catalog_entities')
+      .select(['uid', 'entity_ref', 'file_path', 'hash', 'generation', 'created_at'])
+      .where('location_id', '=', locationId)
+      .execute();
+    return rows.map((r) => ({
+      uid: r.uid,
+      entityRef: r.entity_ref,
+      kind: r.entity_ref.slice(0, r.entity_ref.indexOf(':')),
+      filePath: r.file_path,
+      hash: r.hash,
+      generation: Number(r.generation),
+      createdAt: r.created_at,
+    }));
+  }
+
+  async function entityJsonByRefs(refs: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const chunk of chunks(refs, IN_CHUNK)) {
+      const rows = await db
+        .selectFrom('catalog_entities')
+        .select(['entity_ref', 'entity_json'])
+        .where('entity_ref', 'in', chunk)
+        .execute();
+      for (const r of rows) out.set(r.entity_ref, r.entity_json);
+    }
+    return out;
+  }
+
+  /** Which location owns each of these refs (refs nobody owns are absent). */
+  async function ownersOf(refs: readonly string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    for (const chunk of chunks(refs, IN_CHUNK)) {
+      const rows = await db
+        .selectFrom('catalog_entities')
+        .select(['entity_ref', 'location_id'])
+        .where('entity_ref', 'in', chunk)
+        .execute();
+      for (const r of rows) out.set(r.entity_ref, r.location_id);
+    }
+    return out;
+  }
+
+  async function entitiesOfLocations(locationIds: readonly string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const chunk of chunks(locationIds, IN_CHUNK)) {
+      const rows = await db
+        .selectFrom('catalog_entities')
+        .select('entity_json')
+        .where('location_id', 'in', chunk)
+        .orderBy('entity_ref')
+        .execute();
+      for (const r of rows) out.push(r.entity_json);
+    }
+    return out;
+  }
+
+  async function entityByRef(ref: string): Promise<EntityRow | undefined> {
+    return db.selectFrom('catalog_entities').selectAll().where('entity_ref', '=', ref).executeTakeFirst();
+  }
+
+  async function entityByUid(uid: string): Promise<EntityRow | undefined> {
+    return db.selectFrom('catalog_entities').selectAll().where('uid', '=', uid).executeTakeFirst();
+  }
+
+  async function outgoingRelations(
+    sourceRefs: readonly string[],
+    type: string,
+  ): Promise<{ source: string; target: string }[]> {
+    const out: { source: string; target: string }[] = [];
+    for (const chunk of chunks(sourceRefs, IN_CHUNK)) {
+      const rows = await db
+        .selectFrom('catalog_relations')
+        .select(['source_ref', 'target_ref'])
+        .where('type', '=', type)
+        .where('source_ref', 'in', chunk)
+        .execute();
+      for (const r of rows) out.push({ source: r.source_ref, target: r.target_ref });
+    }
+    return out;
+  }
+
+  async function incomingRelations(
+    targetRefs: readonly string[],
+    type: string,
+  ): Promise<{ source: string; target: string }[]> {
+    const out: { source: string; target: string }[] = [];
+    for (const chunk of chunks(targetRefs, IN_CHUNK)) {
+      const rows = await db
+        .selectFrom('catalog_relations')
+        .select(['source_ref', 'target_ref'])
+        .where('type', '=', type)
+        .where('target_ref', 'in', chunk)
+        .execute();
+      for (const r of rows) out.push({ source: r.source_ref, target: r.target_ref });
+    }
+    return out;
+  }
+
+  async function listErrors(locationId: string): Promise<ErrorRow[]> {
+    return db
+      .selectFrom('catalog_errors')
+      .selectAll()
+      .where('location_id', '=', locationId)
+      .orderBy('file_path')
+      .orderBy('line')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Locations (other than `exceptId`) holding an error about one of these refs: conflicts that may now resolve. */
+  async function locationsWithErrorsFor(refs: readonly string[], exceptId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const chunk of chunks(refs, IN_CHUNK)) {
+      const rows = await db
+        .selectFrom('catalog_errors')
+        .select('location_id')
+        .distinct()
+        .where('entity_ref', 'in', chunk)
+        .where('location_id', '!=', exceptId)
+        .execute();
+      for (const r of rows) ids.add(r.location_id);
+    }
+    return [...ids];
+  }
+
+  async function applyLocationChanges(
+    changes: LocationChangeSet,
+  ): Promise<{ entityCount: number; errorCount: number }> {
+    return db.transaction().execute(async (trx) => {
+      const L = changes.locationId;
+      const replaced = [...changes.removeRefs, ...changes.upserts.map((u) => u.row.entity_ref)];
+      await deleteEntityData(trx, replaced);
+
+      for (const chunk of chunks(changes.upserts, ENTITY_CHUNK)) {
+        await trx
+          .insertInto('catalog_entities')
+          .values(chunk.map((u) => u.row))
+          .execute();
+      }
+      const relations = changes.upserts.flatMap((u) =>
+        u.relations.map((r) => ({ source_ref: u.row.entity_ref, type: r.type, target_ref: r.targetRef })),
+      );
+      for (const chunk of chunks(relations, SMALL_ROW_CHUNK)) {
+        await trx.insertInto('catalog_relations').values(chunk).execute();
+      }
+      const search = changes.upserts.flatMap((u) =>
+        u.search.map((s) => ({ entity_ref: u.row.entity_ref, key: s.key, value: s.value })),
+      );
+      for (const chunk of chunks(search, SMALL_ROW_CHUNK)) {
+        await trx.insertInto('catalog_search').values(chunk).execute();
+      }
+
+      for (const chunk of chunks(changes.errorFiles, IN_CHUNK)) {
+        await trx.deleteFrom('catalog_errors').where('location_id', '=', L).where('file_path', 'in', chunk).execute();
+      }
+      if (changes.replaceLocationErrors) {
+        await trx.deleteFrom('catalog_errors').where('location_id', '=', L).where('file_path', 'is', null).execute();
+      }
+      const errorRows = changes.errors.map((e) => ({
+        id: e.id,
+        location_id: L,
+        file_path: e.filePath,
+        entity_ref: e.entityRef,
+        line: e.line,
+        column: e.column,
+        field: e.field,
+        level: e.level,
+        message: e.message,
+        created_at: changes.now,
+      }));
+      for (const chunk of chunks(errorRows, ENTITY_CHUNK)) {
+        await trx.insertInto('catalog_errors').values(chunk).execute();
+      }
+
+      const touchedFiles = [...changes.fileDeletes, ...changes.fileUpserts.map((f) => f.path)];
+      for (const chunk of chunks(touchedFiles, IN_CHUNK)) {
+        await trx
+          .deleteFrom('catalog_location_files')
+          .where('location_id', '=', L)
+          .where('path', 'in', chunk)
+          .execute();
+      }
+      const fileRows = changes.fileUpserts.map((f) => ({ location_id: L, path: f.path, blob_sha: f.sha }));
+      for (const chunk of chunks(fileRows, SMALL_ROW_CHUNK)) {
+        await trx.insertInto('catalog_location_files').values(chunk).execute();
+      }
+
+      const counts = await countsOf(trx, L);
+      await trx
+        .updateTable('catalog_locations')
+        .set({
+          refresh_state: 'ok',
+          last_commit: changes.location.lastCommit,
+          last_refresh_at: changes.location.lastRefreshAt,
+          last_refresh_ms: changes.location.lastRefreshMs,
+          last_error: null,
+          entity_count: counts.entityCount,
+          error_count: counts.errorCount,
+        })
+        .where('id', '=', L)
+        .execute();
+      return counts;
+    });
+  }
+
+  /** A refresh that found nothing new: only the bookkeeping columns change. */
+  async function markRefreshed(id: string, at: string, ms: number): Promise<void> {
+    await db
+      .updateTable('catalog_locations')
+      .set({ refresh_state: 'ok', last_refresh_at: at, last_refresh_ms: ms, last_error: null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async function markFailed(id: string, at: string, ms: number, message: string): Promise<void> {
+    await db
+      .updateTable('catalog_locations')
+      .set({ refresh_state: 'failed', last_refresh_at: at, last_refresh_ms: ms, last_error: message })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Makes the next refresh re-list the tree and re-read these files even if the commit is unchanged. */
+  async function forceReread(locationId: string, paths: readonly string[]): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      for (const chunk of chunks(paths, IN_CHUNK)) {
+        await trx
+          .updateTable('catalog_location_files')
+          .set({ blob_sha: '' })
+          .where('location_id', '=', locationId)
+          .where('path', 'in', chunk)
+          .execute();
+      }
+      await trx.updateTable('catalog_locations').set({ last_commit: null }).where('id', '=', locationId).execute();
+    });
+  }
+
+  /** Deletes locations with everything they own (entities, relations, search rows, errors, files). Returns the removed refs. */
+  async function deleteLocations(ids: readonly string[]): Promise<string[]> {
+    return db.transaction().execute(async (trx) => {
+      const refs: string[] = [];
+      for (const chunk of chunks(ids, IN_CHUNK)) {
+        const rows = await trx
+          .selectFrom('catalog_entities')
+          .select('entity_ref')
+          .where('location_id', 'in', chunk)
+          .execute();
+        refs.push(...rows.map((r) => r.entity_ref));
+      }
+      await deleteEntityData(trx, refs);
+      for (const chunk of chunks(ids, IN_CHUNK)) {
+        await trx.deleteFrom('catalog_errors').where('location_id', 'in', chunk).execute();
+        await trx.deleteFrom('catalog_location_files').where('location_id', 'in', chunk).execute();
+        await trx.deleteFrom('catalog_locations').where('id', 'in', chunk).execute();
+      }
+      return refs;
+    });
+  }
+
+  /** Deletes one entity (with relations and search rows) and refreshes its location's count. */
+  async function deleteEntity(ref: string, locationId: string | null): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      await deleteEntityData(trx, [ref]);
+      if (locationId) {
+        const counts = await countsOf(trx, locationId);
+        await trx
+          .updateTable('catalog_locations')
+          .set({ entity_count: counts.entityCount })
+          .where('id', '=', locationId)
+          .execute();
+      }
+    });
+  }
+
+  async function deleteEntityData(trx: Transaction<CatalogTables>, refs: readonly string[]): Promise<void> {
+    for (const chunk of chunks(refs, IN_CHUNK)) {
+      await trx.deleteFrom('catalog_relations').where('source_ref', 'in', chunk).execute();
+      await trx.deleteFrom('catalog_search').where('entity_ref', 'in', chunk).execute();
+      await trx.deleteFrom('catalog_entities').where('entity_ref', 'in', chunk).execute();
+    }
+  }
+
+  async function countsOf(trx: Transaction<CatalogTables>, locationId: string) {
+    const entities = await trx
+      .selectFrom('catalog_entities')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('location_id', '=', locationId)
+      .executeTakeFirst();
+    const errors = await trx
+      .selectFrom('catalog_errors')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('location_id', '=', locationId)
+      .executeTakeFirst();
+    return { entityCount: Number(entities?.n ?? 0), errorCount: Number(errors?.n ?? 0) };
+  }
+
+  return {
+    insertLocation,
+    getLocation,
+    findLocation,
+    listLocations,
+    childLocations,
+    locationsDueBefore,
+    listFiles,
+    entityHeaders,
+    entityJsonByRefs,
+    ownersOf,
+    entitiesOfLocations,
+    entityByRef,
+    entityByUid,
+    outgoingRelations,
+    incomingRelations,
+    listErrors,
+    locationsWithErrorsFor,
+    applyLocationChanges,
+    markRefreshed,
+    markFailed,
+    forceReread,
+    deleteLocations,
+    deleteEntity,
+  };
+}
+
+export type CatalogWriteStore = ReturnType<typeof createCatalogWriteStore>;
+
+/**
+ * Splits a list into pieces of at most `size`.
+ *
+ * @example
+ * chunks([1, 2, 3], 2) // [[1, 2], [3]]
+ */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

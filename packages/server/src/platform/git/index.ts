@@ -1,0 +1,11 @@
+export { DEFAULT_GIT_TIMEOUT_MS, GitError, type GitResult, gitEnv, type RunGitOptions, runGit } from './run-git.js';
+export {
+  assertSafeRemote,
+  ensureMirror,
+  listTree,
+  type MirrorOptions,
+  mirrorDirFor,
+  readBlobs,
+  resolveRef,
+  type TreeEntry,
+} from './mirror.js';

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserSession, openBrowser, type RunningApp, startDemoApp } from './harness.js';
+
+describe('catalog in Chromium', () => {
+  let app: RunningApp;
+  let session: BrowserSession;
+
+  beforeAll(async () => {
+    app = await startDemoApp();
+    session = await openBrowser(app.baseUrl);
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await app?.stop();
+  });
+
+  it('sends a signed-out visitor to sign-in and lets them in with the demo button', async () => {
+    const { page } = session;
+    await page.goto('/catalog');
+    await page.waitForURL(/\/sign-in\?next=/);
+    await page.getByRole('button', { name: 'Explore the demo' }).click();
+    await page.waitForURL(/\/catalog$/);
+    await page.getByTestId('catalog-table').waitFor();
+    expect(await page.getByTestId('current-user').textContent()).not.toBe('');
+  });
+
+  it('browses the catalog and narrows it with the kind facet', async () => {
+    const { page } = session;
+    const total = page.getByTestId('catalog-total');
+    await expect.poll(() => total.textContent()).toMatch(/^\d+ entit/);
+    const before = Number.parseInt((await total.textContent()) ?? '', 10);
+
+    const componentOption = page
+      .getByTestId('facet-kind')
+      .locator('label')
+      .filter({ hasText: /^component\d+$/i });
+    await componentOption.locator('input').check();
+    await page.waitForURL(/kind=component/i);
+
+    await expect.poll(async () => Number.parseInt((await total.textContent()) ?? '', 10)).toBeLessThan(before);
+    const kinds = await page.getByTestId('catalog-table').locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(new Set(kinds.map((k) => k.trim().toLowerCase()))).toEqual(new Set(['component']));
+  });
+
+  it('finds an entity with the top-bar search and opens it', async () => {
+    const { page } = session;
+    await page.getByTestId('global-search').fill('playback');
+    const componentHit = page
+      .getByRole('option')
+      .filter({ hasText: /component/i })
+      .first();
+    await componentHit.waitFor();
+    await componentHit.click();
+    await page.waitForURL(/\/catalog\/default\/component\/[^/?]+$/);
+    const title = await page.getByTestId('entity-title').textContent();
+    expect(title?.length).toBeGreaterThan(0);
+    await page.getByRole('tab', { name: /Overview/ }).waitFor();
+    await page.getByTestId('about-owner').waitFor();
+  });
+
+  it('draws the relations graph as SVG and navigates by clicking a node', async () => {
+    const { page } = session;
+    const startUrl = page.url();
+    await page.getByRole('tab', { name: /Relations/ }).click();
+    const graph = page.getByTestId('relations-graph');
+    await graph.waitFor();
+    expect(await graph.evaluate((el) => el.tagName.toLowerCase())).toBe('svg');
+    const nodes = graph.getByTestId('graph-node');
+    await expect.poll(() => nodes.count()).toBeGreaterThan(1);
+
+    const target = graph.locator('a[data-testid="graph-node"]').first();
+    const targetRef = await target.getAttribute('data-entity-ref');
+    expect(targetRef).toMatch(/^[a-z]+:[^/]+\/.+/);
+    await target.click();
+    await page.waitForURL((url) => url.toString() !== startUrl && url.pathname.startsWith('/catalog/'));
+    const [kind, rest] = (targetRef ?? '').split(':');
+    const [namespace, name] = (rest ?? '').split('/');
+    expect(new URL(page.url()).pathname).toBe(`/catalog/${namespace}/${kind}/${name}`);
+    await page.getByTestId('entity-title').waitFor();
+  });
+
+  it('shows the raw descriptor of an entity', async () => {
+    const { page } = session;
+    await page.getByRole('tab', { name: /YAML/ }).click();
+    await expect.poll(() => page.getByTestId('entity-yaml').textContent()).toMatch(/kind:/);
+  });
+
+  it('raised no uncaught errors in the page', () => {
+    expect(session.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserSession, openBrowser, type RunningApp, signInWithDemo, startDemoApp } from './harness.js';
+
+describe('locations and audit log in Chromium', () => {
+  let app: RunningApp;
+  let session: BrowserSession;
+
+  beforeAll(async () => {
+    app = await startDemoApp();
+    session = await openBrowser(app.baseUrl);
+    await signInWithDemo(session.page);
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await app?.stop();
+  });
+
+  it('lists the demo locations with their last refresh and entity counts', async () => {
+    const { page } = session;
+    await page.getByRole('link', { name: 'Locations' }).click();
+    const rows = page.getByTestId('locations-table').getByTestId('location-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(1);
+
+    const refreshed = await page.getByTestId('location-last-refresh').allTextContents();
+    expect(refreshed.every((text) => !text.includes('never'))).toBe(true);
+    expect(refreshed.some((text) => /ago|now/.test(text))).toBe(true);
+
+    const entityCounts = await rows.locator('td:nth-child(6)').allTextContents();
+    expect(entityCounts.map(Number).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('previews a location before registering it and shows the server error for a bad one', async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Register a location' }).click();
+    const form = page.getByTestId('register-location');
+    await form.getByLabel('Repository').fill(`${app.dataDir}/does-not-exist`);
+    await form.getByRole('button', { name: 'Preview' }).click();
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.textContent())?.length).toBeGreaterThan(0);
+    expect(await form.getByRole('button', { name: 'Register' }).isDisabled()).toBe(true);
+  });
+
+  it('shows the audit log and filters it by event type', async () => {
+    const { page } = session;
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const rows = page.getByTestId('audit-table').getByTestId('audit-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+
+    await page.getByTestId('audit-type-filter').fill('no-such-event-type.');
+    await page.getByText('No events.').waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+  });
+
+  it('raised no uncaught errors in the page', () => {
+    expect(session.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserSession, openBrowser, type RunningApp, signInWithDemo, startDemoApp } from './harness.js';
+
+describe('organisation pages in Chromium', () => {
+  let app: RunningApp;
+  let session: BrowserSession;
+
+  beforeAll(async () => {
+    app = await startDemoApp();
+    session = await openBrowser(app.baseUrl);
+    await signInWithDemo(session.page);
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await app?.stop();
+  });
+
+  it('shows the reporting line with tribes and squads', async () => {
+    const { page } = session;
+    await page.getByRole('link', { name: 'Organisation' }).click();
+    const tree = page.getByTestId('org-tree');
+    await tree.waitFor();
+    await tree.getByText('tribe', { exact: true }).first().waitFor();
+    await tree.getByText('squad', { exact: true }).first().waitFor();
+  });
+
+  it("opens a squad's page with its members, parent trail and owned components", async () => {
+    const { page } = session;
+    await page.getByTestId('org-tree').getByRole('link', { name: 'Playback', exact: true }).click();
+    await page.waitForURL(/\/org\/default\/playback-squad$/);
+    expect(await page.getByTestId('group-title').textContent()).toBe('Playback');
+
+    const members = page.getByTestId('group-members').locator('li');
+    await expect.poll(() => members.count()).toBeGreaterThan(0);
+    await page.getByTestId('group-members').getByText('Maya Okafor').waitFor();
+
+    const breadcrumb = await page.getByTestId('group-breadcrumb').textContent();
+    expect(breadcrumb).toMatch(/Listening/);
+
+    const ownedKinds = await page.getByTestId('group-owned').locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(ownedKinds.map((k) => k.trim())).toContain('component');
+  });
+
+  it('follows an owned component to its entity page, whose owner links back', async () => {
+    const { page } = session;
+    const owned = page.getByTestId('group-owned').locator('tbody tr').filter({ hasText: 'component' }).first();
+    await owned.getByRole('link').click();
+    await page.waitForURL(/\/catalog\/default\/component\//);
+    await page.getByTestId('about-owner').getByRole('link').click();
+    await page.waitForURL(/\/org\/default\/playback-squad$/);
+  });
+
+  it('raised no uncaught errors in the page', () => {
+    expect(session.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,38 @@
+import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { AuditPage } from '../features/audit/audit-page.js';
+import { SignInPage } from '../features/auth/sign-in-page.js';
+import { CatalogPage } from '../features/catalog/catalog-page.js';
+import { EntityPage } from '../features/catalog/entity-page.js';
+import { LocationsPage } from '../features/locations/locations-page.js';
+import { GroupPage } from '../features/org/group-page.js';
+import { OrgPage } from '../features/org/org-page.js';
+import { CrashPage } from './crash-page.js';
+import { AppLayout } from './layout.js';
+import { NotFoundPage } from './not-found-page.js';
+
+/**
+ * Every page of the app. Entity pages use Backstage's URL shape
+ * (/catalog/:namespace/:kind/:name) so links people already share keep working.
+ *
+ * @example
+ * <RouterProvider router={createAppRouter()} />
+ */
+export function createAppRouter() {
+  return createBrowserRouter([
+    { path: '/sign-in', element: <SignInPage />, errorElement: <CrashPage /> },
+    {
+      element: <AppLayout />,
+      errorElement: <CrashPage />,
+      children: [
+        { index: true, element: <Navigate to="/catalog" replace /> },
+        { path: 'catalog', element: <CatalogPage /> },
+        { path: 'catalog/:namespace/:kind/:name', element: <EntityPage /> },
+        { path: 'org', element: <OrgPage /> },
+        { path: 'org/:namespace/:name', element: <GroupPage /> },
+        { path: 'locations', element: <LocationsPage /> },
+        { path: 'audit', element: <AuditPage /> },
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ]);
+}

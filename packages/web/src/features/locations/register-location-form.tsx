@@ -1,0 +1,126 @@
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { errorMessage } from '../../app/api-client.js';
+import { catalogEntityPath } from '../../app/entity-refs.js';
+import { Pill } from '../../app/ui/pill.js';
+import { type RegisterInput, type RegisterResult, useRegisterLocation } from './locations-api.js';
+
+/** Register a git location, with a dry-run preview of the entities it would add. */
+export function RegisterLocationForm({ onDone }: { onDone: () => void }) {
+  const [target, setTarget] = useState('');
+  const [ref, setRef] = useState('');
+  const [path, setPath] = useState('');
+  const [preview, setPreview] = useState<{ input: string; result: RegisterResult } | undefined>();
+  const register = useRegisterLocation();
+
+  const body = (): RegisterInput => ({
+    type: 'git',
+    target: target.trim(),
+    options: { ...(ref.trim() ? { ref: ref.trim() } : {}), ...(path.trim() ? { path: path.trim() } : {}) },
+  });
+  const key = JSON.stringify(body());
+
+  const run = (dryRun: boolean) => {
+    register.mutate(
+      { body: body(), dryRun },
+      {
+        onSuccess: (result) => {
+          if (dryRun) setPreview({ input: key, result });
+          else {
+            setPreview(undefined);
+            setTarget('');
+            setRef('');
+            setPath('');
+            onDone();
+          }
+        },
+      },
+    );
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    run(true);
+  };
+  const previewIsCurrent = preview?.input === key;
+
+  return (
+    <section className="card" data-testid="register-location">
+      <h2>Register a location</h2>
+      <p className="muted small">
+        A git repository (URL or, for admins, a local path) holding catalog-info.yaml files. Preview first: nothing is
+        saved until you register.
+      </p>
+      <form className="form form-inline" onSubmit={onSubmit}>
+        <label className="grow">
+          Repository
+          <input
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            placeholder="https://git.example.com/team/service.git"
+            required
+          />
+        </label>
+        <label>
+          Branch or tag
+          <input value={ref} onChange={(e) => setRef(e.target.value)} placeholder="default branch" />
+        </label>
+        <label>
+          Path or glob
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="catalog-info.yaml" />
+        </label>
+        <div className="form-actions">
+          <button type="submit" className="btn" disabled={register.isPending || !target.trim()}>
+            {register.isPending && register.variables?.dryRun ? 'Previewing…' : 'Preview'}
+          </button>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={register.isPending || !previewIsCurrent}
+            title={previewIsCurrent ? undefined : 'Preview first'}
+            onClick={() => run(false)}
+          >
+            Register
+          </button>
+        </div>
+      </form>
+      {register.isError && (
+        <div className="state state-error" role="alert">
+          {errorMessage(register.error)}
+        </div>
+      )}
+      {preview && previewIsCurrent && <Preview result={preview.result} />}
+    </section>
+  );
+}
+
+function Preview({ result }: { result: RegisterResult }) {
+  if (result.entities.length === 0) {
+    return <div className="state state-empty">The location holds no entities. Check the path or glob.</div>;
+  }
+  return (
+    <div className="preview" data-testid="location-preview">
+      <strong>
+        {result.entities.length} {result.entities.length === 1 ? 'entity' : 'entities'} would be added:
+      </strong>
+      <ul className="plain-list">
+        {result.entities.map((entity) => {
+          const ref =
+            typeof entity === 'string'
+              ? entity
+              : `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLowerCase();
+          const kind = ref.split(':')[0] ?? '';
+          return (
+            <li key={ref} className="tree-row">
+              <Pill tone="kind">{kind}</Pill>
+              <Link to={catalogEntityPath(ref)}>{ref}</Link>
+              {typeof entity !== 'string' && entity.metadata.description && (
+                <span className="muted small">{entity.metadata.description}</span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
