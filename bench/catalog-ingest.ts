@@ -6,6 +6,7 @@
  *   npm run bench -- catalog-ingest            # 100k entities, SQLite and (if reachable) PostgreSQL
  *   npm run bench -- catalog-ingest --small    # about 5k entities
  *   npm run bench -- catalog-ingest --sqlite   # or --pg: one engine only
+ *   npm run bench -- catalog-ingest --entities=20000 --repos=5 --no-record
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,10 +23,12 @@ import { ms, perSecond, ratio } from './support/stats.js';
 
 const args = readArgs();
 const small = args.has('small');
-const counts = catalogCounts(small);
+const entitiesArg = args.value('entities');
+const counts = catalogCounts(small, entitiesArg === undefined ? undefined : Number(entitiesArg));
+const repoCount = Number(args.value('repos') ?? 20);
 
 console.log(`Machine: ${machineLine()}`);
-const fixture = await ensureCatalogRepos({ counts });
+const fixture = await ensureCatalogRepos({ counts, repos: repoCount });
 console.log(
   fixture.cached
     ? `Catalog: ${fixture.entityCount.toLocaleString('en-US')} entities in ${fixture.repos.length} repositories (cached)`
@@ -71,9 +74,13 @@ for (const engine of engines) {
   const backbeat = await startBackbeat({ dataDir, databaseUrl: pgDb?.url });
   try {
     const first = await ingestCatalog(backbeat, { ...fixture, repos });
-    console.log(`  ${first.entities} entities in ${ms(first.firstIngestMs)} (${perSecond(first.entities, first.firstIngestMs)})`);
+    console.log(
+      `  ${first.entities} entities in ${ms(first.firstIngestMs)} (${perSecond(first.entities, first.firstIngestMs)})`,
+    );
     if (first.entities !== fixture.entityCount) {
-      console.warn(`  expected ${fixture.entityCount} entities, the catalog holds ${first.entities} (${first.errors} errors)`);
+      console.warn(
+        `  expected ${fixture.entityCount} entities, the catalog holds ${first.entities} (${first.errors} errors)`,
+      );
     }
     const noChange = await refreshAll(backbeat, first.locations);
     console.log(`  no-change refresh of ${first.locations.length} locations: ${ms(noChange.ms)}`);
@@ -110,12 +117,21 @@ function summarize(statuses: string[]): string {
 
 const entities = fixture.entityCount;
 report({
+  record: !args.has('no-record'),
   name: `catalog-ingest${small ? ' (small)' : ''}`,
   command: args.command,
   tables: [
     {
       title: `${entities.toLocaleString('en-US')} entities in ${fixture.repos.length} git repositories`,
-      columns: ['engine', 'first ingest', 'entities/s', 'vs git clone + read', 'no-change refresh', 'no-change / first', 'one-file refresh'],
+      columns: [
+        'engine',
+        'first ingest',
+        'entities/s',
+        'vs git clone + read',
+        'no-change refresh',
+        'no-change / first',
+        'one-file refresh',
+      ],
       rows: [
         [
           'baseline: git clone + read',

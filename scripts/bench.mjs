@@ -15,7 +15,9 @@ const available = readdirSync(benchDir)
 
 const [name, ...rest] = process.argv.slice(2);
 if (!name || name === '--help' || name === '-h') {
-  console.log(`Usage: npm run bench -- <name> [--small] [flags]\n\nBenchmarks:\n${available.map((b) => `  ${b}`).join('\n')}`);
+  console.log(
+    `Usage: npm run bench -- <name> [--small] [flags]\n\nBenchmarks:\n${available.map((b) => `  ${b}`).join('\n')}`,
+  );
   console.log('\nSee bench/README.md for what each one measures and its flags.');
   process.exit(name ? 0 : 1);
 }

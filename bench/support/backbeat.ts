@@ -31,7 +31,9 @@ export async function startBackbeat(input: { dataDir: string; databaseUrl?: stri
 }
 
 export async function countEntities(backbeat: Backbeat): Promise<number> {
-  const row = await sql<{ n: number | string }>`select count(*) as n from catalog_entities`.execute(backbeat.database.db);
+  const row = await sql<{ n: number | string }>`select count(*) as n from catalog_entities`.execute(
+    backbeat.database.db,
+  );
   return Number(row.rows[0]?.n ?? 0);
 }
 

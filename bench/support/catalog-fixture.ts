@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import {
   DEFAULT_LARGE_CATALOG_COUNTS,
   generateLargeCatalog,
@@ -20,7 +20,23 @@ export const SMALL_COUNTS: LargeCatalogCounts = {
   systems: 400,
 };
 
-export function catalogCounts(small: boolean): LargeCatalogCounts {
+/**
+ * The counts for a run: `--small` (about 5k), `--entities=N` (the default
+ * proportions scaled to N in total), or the default 100k.
+ */
+export function catalogCounts(small: boolean, entities?: number): LargeCatalogCounts {
+  if (entities !== undefined) {
+    if (!Number.isInteger(entities) || entities < 10)
+      throw new Error(`--entities must be an integer of at least 10, got ${entities}`);
+    const base = DEFAULT_LARGE_CATALOG_COUNTS;
+    const total = Object.values(base).reduce((a, b) => a + b, 0);
+    const scaled = Object.fromEntries(
+      Object.entries(base).map(([k, v]) => [k, Math.max(1, Math.floor((v * entities) / total))]),
+    ) as unknown as LargeCatalogCounts;
+    // Rounding leftovers go to components, so the total is exactly what was asked for.
+    scaled.components += entities - Object.values(scaled).reduce((a, b) => a + b, 0);
+    return scaled;
+  }
   return small ? SMALL_COUNTS : DEFAULT_LARGE_CATALOG_COUNTS;
 }
 
@@ -48,11 +64,23 @@ export async function ensureCatalogRepos(input: {
   if (existsSync(marker)) {
     return { ...(JSON.parse(readFileSync(marker, 'utf8')) as LargeCatalog), cached: true, generationMs: 0 };
   }
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  // Built aside and moved into place, so a concurrent run never reads half a fixture.
+  const staging = `${dir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
   const started = performance.now();
-  const catalog = await generateLargeCatalog({ dir: join(dir, 'repos'), counts: input.counts, repos, seed });
+  const generated = await generateLargeCatalog({ dir: join(staging, 'repos'), counts: input.counts, repos, seed });
   const generationMs = performance.now() - started;
-  writeFileSync(marker, JSON.stringify(catalog, null, 2));
+  const catalog: LargeCatalog = {
+    ...generated,
+    repos: generated.repos.map((r) => ({ ...r, path: join(dir, 'repos', basename(r.path)) })),
+  };
+  writeFileSync(join(staging, 'catalog.json'), JSON.stringify(catalog, null, 2));
+  if (existsSync(marker)) {
+    rmSync(staging, { recursive: true, force: true });
+  } else {
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(staging, dir);
+  }
   return { ...catalog, cached: false, generationMs };
 }

@@ -13,7 +13,9 @@ const exec = promisify(execFile);
  * repository followed by reading every descriptor file (and, separately, parsing
  * them with js-yaml). Sequential, like the ingestion it is compared with.
  */
-export async function measureGitFloor(catalog: LargeCatalog): Promise<{ cloneAndReadMs: number; parseMs: number; documents: number }> {
+export async function measureGitFloor(
+  catalog: LargeCatalog,
+): Promise<{ cloneAndReadMs: number; parseMs: number; documents: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'backbeat-bench-clone-'));
   try {
     const texts: string[] = [];

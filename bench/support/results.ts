@@ -23,7 +23,13 @@ export function renderTable(table: Table): string {
 }
 
 /** Prints the tables and appends them, with date, command and machine, to bench/RESULTS.md. */
-export function report(input: { name: string; command: string; tables: Table[]; notes?: string[] }): void {
+export function report(input: {
+  name: string;
+  command: string;
+  tables: Table[];
+  notes?: string[];
+  record?: boolean;
+}): void {
   const body = [
     `## ${input.name} — ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     '',
@@ -35,7 +41,9 @@ export function report(input: { name: string; command: string; tables: Table[]; 
     '',
   ].join('\n');
   console.log(`\n${body}`);
-  if (!existsSync(RESULTS)) writeFileSync(RESULTS, '# Benchmark results\n\nAppended by `npm run bench -- <name>`; newest last.\n\n');
+  if (input.record === false) return;
+  if (!existsSync(RESULTS))
+    writeFileSync(RESULTS, '# Benchmark results\n\nAppended by `npm run bench -- <name>`; newest last.\n\n');
   appendFileSync(RESULTS, `${body}\n`);
   console.log(`Appended to bench/RESULTS.md`);
 }

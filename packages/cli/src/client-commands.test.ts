@@ -183,7 +183,7 @@ describe('client commands', () => {
 
   it('catalog list rejects a bad --limit with a usage error', async () => {
     const run = await runForTest(['catalog', 'list', '--limit', 'lots'], { env: env() });
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('--limit must be a positive whole number');
     expect(server.requests).toHaveLength(0);
   });
@@ -222,6 +222,31 @@ describe('client commands', () => {
     expect(run.stdout).toMatch(/^loc1\s+git\s+ok\s+3\s+1\s+-\s+\/repos\/web$/m);
     expect(run.stdout).toMatch(/^loc2\s+git\s+failed\s+0\s+0\s+2026-01-01T00:00:00.000Z\s+\/repos\/gone$/m);
     expect(run.stderr).toContain('/repos/gone: repository not found');
+    expect(run.stdout).toContain('add --errors to list them');
+  });
+
+  it('catalog locations --errors lists the problems of the locations that have some', async () => {
+    next = {
+      body: [
+        { id: 'loc1', type: 'git', target: '/repos/web', refreshState: 'ok', entityCount: 3, errorCount: 1 },
+        { id: 'loc2', type: 'git', target: '/repos/api', refreshState: 'ok', entityCount: 1, errorCount: 0 },
+      ],
+    };
+    locationErrors = [
+      { filePath: 'catalog-info.yaml', line: 4, column: 9, field: 'metadata.name', message: 'is not valid' },
+    ];
+    const run = await runForTest(['catalog', 'locations', '--errors'], { env: env() });
+    expect(run.code).toBe(0);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/api/catalog/location-status',
+      '/api/catalog/locations/loc1/errors',
+    ]);
+    expect(run.stdout).toContain('/repos/web:\n  catalog-info.yaml:4:9 metadata.name: is not valid\n');
+
+    const json = await runForTest(['catalog', 'locations', '--errors', '--json'], { env: env() });
+    const [web, api] = JSON.parse(json.stdout);
+    expect(web.errors).toHaveLength(1);
+    expect(api.errors).toEqual([]);
   });
 
   it('catalog refresh posts the canonical entity ref', async () => {
@@ -290,7 +315,7 @@ describe('client commands', () => {
 
   it('token create refuses an unknown scope', async () => {
     const run = await runForTest(['token', 'create', 'ci', '--scope', 'root'], { env: env() });
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('Allowed scopes are read, write, admin.');
     expect(server.requests).toHaveLength(0);
   });

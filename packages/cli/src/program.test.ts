@@ -36,7 +36,7 @@ describe('backbeat program', () => {
 
   it('rejects an unknown command with a non-zero exit code', async () => {
     const run = await runForTest(['catalgo']);
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown command 'catalgo'");
   });
 

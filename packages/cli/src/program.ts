@@ -75,7 +75,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     await createProgram(io).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // Commander has printed the problem already; anything it rejects is a usage error.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof CliExit) return error.exitCode;
     if (error instanceof CliError) {
       if (json) printJson(io.stderr, error.json ?? { error: { message: error.message, details: error.details } });

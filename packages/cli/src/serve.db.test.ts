@@ -20,19 +20,23 @@ spec:
   lifecycle: production
 `;
 
-/** Waits (bounded) for `serve` to print where it listens; fails fast if it stopped instead. */
-async function listeningUrl(stdout: () => string, stderr: () => string, serving: Promise<number>): Promise<string> {
+/** Waits (bounded) for a long-running verb to print `pattern`; fails fast if it stopped instead. */
+async function waitForOutput(
+  pattern: RegExp,
+  output: { stdout: () => string; stderr: () => string },
+  running: Promise<number>,
+): Promise<RegExpExecArray> {
   let exited: number | undefined;
-  serving.then((code) => {
+  running.then((code) => {
     exited = code;
   });
   for (let attempt = 0; attempt < 600; attempt++) {
-    const match = /Backbeat is listening on (http:\/\/\S+)/.exec(stdout());
-    if (match?.[1]) return match[1];
-    if (exited !== undefined) throw new Error(`serve exited with ${exited}:\n${stderr()}`);
+    const match = pattern.exec(output.stdout());
+    if (match) return match;
+    if (exited !== undefined) throw new Error(`exited with ${exited}:\n${output.stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`serve did not start:\n${stdout()}\n${stderr()}`);
+  throw new Error(`did not print ${pattern}:\n${output.stdout()}\n${output.stderr()}`);
 }
 
 describe('backbeat serve, then client commands against it', () => {
@@ -60,7 +64,7 @@ describe('backbeat serve, then client commands against it', () => {
 
     serveOutput = captureIo({ env, cwd: work, stopSignal: stop.signal });
     serving = runCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', 'data'], serveOutput.io);
-    const url = await listeningUrl(serveOutput.stdout, serveOutput.stderr, serving);
+    const [, url] = await waitForOutput(/Backbeat is listening on (http:\/\/\S+)/, serveOutput, serving);
     client = { BACKBEAT_URL: url, BACKBEAT_TOKEN: ADMIN_TOKEN };
   });
 
@@ -78,7 +82,7 @@ describe('backbeat serve, then client commands against it', () => {
   });
 
   it('prints the first-start admin sign-in link', () => {
-    expect(serveOutput.stdout()).toMatch(/one-time link.*\n\s+http:\/\/\S+/);
+    expect(serveOutput.stdout()).toMatch(/one-time link.*\n\s+http:\/\/\S+\/api\/auth\/link\/\S+/);
   });
 
   it('registers a local git repository and shows the entity it holds', async () => {
@@ -108,10 +112,58 @@ describe('backbeat serve, then client commands against it', () => {
     expect(list.stdout).toMatch(/^component:default\/playlist-api\s+service/m);
   });
 
+  it('shows the registration in the audit trail', async () => {
+    const audit = await runForTest(['audit', 'list', '--type-prefix', 'catalog.location.', '--json'], { env: client });
+    expect(audit.code, audit.stderr).toBe(0);
+    const { items } = JSON.parse(audit.stdout);
+    expect(items.map((e: { type: string }) => e.type)).toContain('catalog.location.registered');
+
+    const table = await runForTest(['audit', 'list', '--type-prefix', 'catalog.location.registered'], { env: client });
+    expect(table.stdout).toMatch(/^\S+\s+catalog\.location\.registered\s+/m);
+  });
+
+  it('creates, lists, uses and revokes an API token', async () => {
+    const created = await runForTest(['token', 'create', 'ci-reader', '--scope', 'read', '--json'], { env: client });
+    expect(created.code, created.stderr).toBe(0);
+    const { token, id } = JSON.parse(created.stdout);
+    expect(token).toEqual(expect.any(String));
+
+    const list = await runForTest(['token', 'list'], { env: client });
+    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+ci-reader\\s+\\S+\\s+read\\s+active`, 'm'));
+
+    const reader = { ...client, BACKBEAT_TOKEN: token };
+    expect((await runForTest(['catalog', 'list'], { env: reader })).code).toBe(0);
+
+    const revoke = await runForTest(['token', 'revoke', id], { env: client });
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toContain(`Revoked token ${id} "ci-reader".`);
+    const refused = await runForTest(['catalog', 'list'], { env: reader });
+    expect(refused.code).toBe(1);
+  });
+
   it('answers an unknown entity with the server’s problem detail and exit 1', async () => {
     const get = await runForTest(['catalog', 'get', 'no-such-thing'], { env: client });
     expect(get.code).toBe(1);
     expect(get.stderr).toMatch(/^Error: .*component:default\/no-such-thing/m);
+  });
+
+  it('says so when the port is taken, and exits 1', async () => {
+    const port = new URL(client.BACKBEAT_URL!).port;
+    const second = await runForTest(['serve', '--port', port, '--host', '127.0.0.1', '--data-dir', 'data-2'], {
+      env,
+      cwd: work,
+    });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use.`);
+  });
+
+  it.runIf(onPostgres())('runs a jobs-only worker on PostgreSQL until stopped', async () => {
+    const stopWorker = new AbortController();
+    const output = captureIo({ env, cwd: work, stopSignal: stopWorker.signal });
+    const running = runCli(['worker', '--data-dir', 'data'], output.io);
+    await waitForOutput(/Backbeat worker is processing jobs/, output, running);
+    stopWorker.abort();
+    expect(await running).toBe(0);
   });
 
   it('refuses client commands without a token', async () => {

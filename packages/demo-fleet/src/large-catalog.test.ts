@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateLargeCatalog, type LargeCatalog, mutateLargeCatalog } from './large-catalog.js';
 import {
   danglingRefs,
@@ -17,6 +17,9 @@ const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } }).trim();
 
 const counts = { groups: 23, users: 57, components: 101, apis: 41, resources: 37, systems: 13 };
+// Real git processes: generous limits, as a busy machine can make each one slow.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
 const root = mkdtempSync(join(tmpdir(), 'large-catalog-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -175,13 +175,28 @@ Examples:
     );
 
   withJson(
-    catalog.command('locations').description('List registered locations and how their last refresh went'),
-  ).action(async (options: { json?: boolean }, command: Command) => {
-    const response = await context
-      .client(command)
-      .request<LocationStatus[] | { items: LocationStatus[] }>('GET', '/api/catalog/location-status');
-    if (options.json) return printJson(context.io.stdout, response);
+    catalog
+      .command('locations')
+      .description('List registered locations and how their last refresh went')
+      .option('--errors', 'also list the descriptor problems of each location that has some'),
+  ).action(async (options: { errors?: boolean; json?: boolean }, command: Command) => {
+    const client = context.client(command);
+    const response = await client.request<LocationStatus[] | { items: LocationStatus[] }>(
+      'GET',
+      '/api/catalog/location-status',
+    );
     const items = Array.isArray(response) ? response : (response?.items ?? []);
+    const errorsOf = new Map<string, LocationError[]>();
+    if (options.errors) {
+      for (const location of items.filter((l) => (l.errorCount ?? 0) > 0)) {
+        const path = `/api/catalog/locations/${encodeURIComponent(location.id)}/errors`;
+        errorsOf.set(location.id, await client.request<LocationError[]>('GET', path));
+      }
+    }
+    if (options.json) {
+      const withErrors = options.errors ? items.map((l) => ({ ...l, errors: errorsOf.get(l.id) ?? [] })) : items;
+      return printJson(context.io.stdout, withErrors);
+    }
     printTable(
       context.io.stdout,
       items,
@@ -198,6 +213,13 @@ Examples:
     );
     for (const location of items) {
       if (location.lastError) printLines(context.io.stderr, `${location.target}: ${location.lastError}`);
+      const errors = errorsOf.get(location.id) ?? [];
+      if (errors.length > 0) {
+        printLines(context.io.stdout, '', `${location.target}:`, ...errors.map((e) => `  ${formatLocationError(e)}`));
+      }
+    }
+    if (!options.errors && items.some((l) => (l.errorCount ?? 0) > 0)) {
+      printLines(context.io.stdout, '', 'Some descriptors have problems; add --errors to list them.');
     }
   });
 

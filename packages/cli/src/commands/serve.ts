@@ -30,8 +30,12 @@ export function registerServeCommands(program: Command, context: CommandContext)
       'after',
       `
 Uses the embedded SQLite database in the data directory unless BACKBEAT_DATABASE_URL
-names a PostgreSQL database. On the very first start it prints a one-time admin
-sign-in link. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+names a PostgreSQL database. Until the administrator has signed in, each start
+prints a one-time sign-in link. Stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+
+Configuration: flags, then environment (BACKBEAT_PORT, BACKBEAT_HOST, BACKBEAT_DATA_DIR,
+BACKBEAT_DATABASE_URL, BACKBEAT_ADMIN_TOKEN, BACKBEAT_BASE_URL, BACKBEAT_LOG_LEVEL, ...),
+then backbeat.config.json in the data directory, then defaults.
 
 Examples:
   $ backbeat serve --demo
@@ -78,7 +82,7 @@ Examples:
           printLines(
             context.io.stdout,
             '',
-            'First start: sign in as the administrator with this one-time link (it is shown only now):',
+            'Sign in as the administrator with this one-time link (a new one is printed at each start until then):',
             `  ${signInUrl}`,
             '',
           );

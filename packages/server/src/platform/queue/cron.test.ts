@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latestTick, parseCron } from './cron.js';
+import { latestTick, nextTick, parseCron } from './cron.js';
 
 describe('parseCron', () => {
   it('accepts five fields and normalises whitespace', () => {
@@ -27,5 +27,12 @@ describe('latestTick', () => {
     expect(latestTick('* * * * *', new Date('2026-01-01T10:59:59.999Z')).toISOString()).toBe(
       '2026-01-01T10:59:00.000Z',
     );
+  });
+});
+
+describe('nextTick', () => {
+  it('returns the first tick strictly after now', () => {
+    expect(nextTick('0 * * * *', new Date('2026-01-01T10:00:00Z')).toISOString()).toBe('2026-01-01T11:00:00.000Z');
+    expect(nextTick('*/5 * * * *', new Date('2026-01-01T10:03:59Z')).toISOString()).toBe('2026-01-01T10:05:00.000Z');
   });
 });

@@ -40,3 +40,13 @@ export function latestTick(expression: string, now: Date): Date {
   });
   return interval.prev().toDate();
 }
+
+/**
+ * The first tick of `expression` strictly after `now` (UTC).
+ *
+ * @example
+ * nextTick('0 * * * *', new Date('2026-01-01T10:00:00Z')); // 2026-01-01T11:00:00.000Z
+ */
+export function nextTick(expression: string, now: Date): Date {
+  return CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: now }).next().toDate();
+}

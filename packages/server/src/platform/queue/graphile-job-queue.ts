@@ -169,6 +169,8 @@ class GraphileJobQueue implements JobQueueAdapter {
     });
     // graphile-worker locks jobs with the pool's id, so that is what heartbeats.
     this.poolId = poolId;
+    if (!poolId)
+      this.logger.warn('graphile-worker did not report its pool id; jobs of this worker cannot be recovered early');
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.timings.heartbeatIntervalMs);
     this.sweepTimer = setInterval(() => void this.sweep(), this.timings.sweepIntervalMs);

@@ -172,8 +172,12 @@ function EntityRow({ entity }: { entity: Entity }) {
         )}
       </td>
       <td>{specString(entity, 'lifecycle') ?? <span className="muted">—</span>}</td>
-      <td className="cell-description">{entity.metadata.description}</td>
-      <td>
+      <td className="cell-description">
+        <span className="clamp-2" title={entity.metadata.description}>
+          {entity.metadata.description}
+        </span>
+      </td>
+      <td className="cell-tags">
         <TagList tags={entity.metadata.tags} />
       </td>
     </tr>

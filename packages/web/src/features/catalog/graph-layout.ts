@@ -131,7 +131,7 @@ export function layoutGraph(graph: EntityGraph, centreRef: string): GraphLayout 
   const groupList = [...groupsByLabel.entries()]
     .map(([label, nodes]) => ({
       label,
-      nodes: nodes.sort((a, b) => (a.title || a.name).localeCompare(b.title || b.name)),
+      nodes: nodes.sort((a, b) => (a.title || a.name).localeCompare(b.title || b.name, undefined, { numeric: true })),
     }))
     .sort((a, b) => rank(a.label) - rank(b.label) || a.label.localeCompare(b.label));
 

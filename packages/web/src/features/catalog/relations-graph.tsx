@@ -118,18 +118,28 @@ function GraphPicture({ layout }: { layout: GraphLayout }) {
 function NodeBody({ node }: { node: PlacedNode }) {
   return (
     <>
-      <title>{node.missing ? `${node.entityRef} (not in the catalog)` : node.entityRef}</title>
+      <title>{nodeTooltip(node)}</title>
       <rect width={NODE_WIDTH} height={NODE_HEIGHT} rx="9" />
       <rect className="graph-node-band" width="5" height={NODE_HEIGHT} rx="2" />
       <text x="14" y="17" className="graph-node-kind">
         {node.kind.toLowerCase()}
-        {node.missing ? ' · missing' : ''}
+        {node.missing && !isOverflow(node) ? ' · missing' : ''}
       </text>
       <text x="14" y="34" className="graph-node-name">
         {truncate(node.title || node.name, 22)}
       </text>
     </>
   );
+}
+
+/** The summary node standing in for the part of a large group that is not drawn. */
+function isOverflow(node: PlacedNode): boolean {
+  return node.entityRef.startsWith('more:');
+}
+
+function nodeTooltip(node: PlacedNode): string {
+  if (isOverflow(node)) return `${node.name} not drawn; see the Overview tab for the full list`;
+  return node.missing ? `${node.entityRef} (not in the catalog)` : node.entityRef;
 }
 
 function EdgeLabel({ x, y, text, strong = false }: { x: number; y: number; text: string; strong?: boolean }) {

@@ -16,7 +16,7 @@ export function escapeLike(text: string): string {
 }
 
 /**
- * Turns a filter into a SQL condition on `<alias>.entity_ref`. Each field
+ * Turns a filter into a SQL condition on `<alias>.entity_ref` (or on a given ref expression). Each field
  * condition is an `IN (SELECT entity_ref FROM catalog_search WHERE key = ? ...)`
  * sub-select that the (key, value, entity_ref) index answers alone.
  *
@@ -27,8 +27,8 @@ export function escapeLike(text: string): string {
  * @example
  * sql`select entity_ref from catalog_entities e where ${filterToSql(filter, 'e')}`
  */
-export function filterToSql(filter: EntityFilter, alias: string): RawBuilder<boolean> {
-  const ref = sql.ref(`${alias}.entity_ref`);
+export function filterToSql(filter: EntityFilter, alias: string | RawBuilder<unknown>): RawBuilder<boolean> {
+  const ref = typeof alias === 'string' ? sql.ref(`${alias}.entity_ref`) : alias;
   if ('all' in filter) {
     if (filter.all.length === 0) return sql<boolean>`1 = 1`;
     return sql<boolean>`(${sql.join(
@@ -69,7 +69,7 @@ export function filterToSql(filter: EntityFilter, alias: string): RawBuilder<boo
 function derivedRelationSql(
   lowerType: string,
   match: FieldMatch,
-  ref: ReturnType<typeof sql.ref>,
+  ref: RawBuilder<unknown> | ReturnType<typeof sql.ref>,
 ): RawBuilder<boolean> | undefined {
   const storedType = STORED_RELATION_TYPES.get(lowerType);
   const inverseType = storedType ? RELATION_PAIRS[storedType] : undefined;

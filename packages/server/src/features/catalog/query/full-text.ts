@@ -24,10 +24,14 @@ export function normalizeFullText(input: FullTextFilter | undefined): FullTextFi
  * @example
  * sql`select entity_ref from catalog_entities e where ${fullTextToSql({ term: 'web' }, 'e')}`
  */
-export function fullTextToSql(filter: FullTextFilter, alias: string): RawBuilder<boolean> {
+export function fullTextToSql(
+  filter: FullTextFilter,
+  alias: string,
+  refExpression?: RawBuilder<unknown>,
+): RawBuilder<boolean> {
   const pattern = `%${escapeLike(filter.term)}%`;
   if (filter.fields && filter.fields.length > 0) {
-    return sql<boolean>`${sql.ref(`${alias}.entity_ref`)} in (select s.entity_ref from catalog_search s where s.key in (${sql.join(
+    return sql<boolean>`${refExpression ?? sql.ref(`${alias}.entity_ref`)} in (select s.entity_ref from catalog_search s where s.key in (${sql.join(
       filter.fields.map((f) => sql`${f}`),
     )}) and s.value like ${pattern} escape '\\')`;
   }

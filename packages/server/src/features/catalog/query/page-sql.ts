@@ -4,7 +4,8 @@ import type { EntityOrder } from './entity-order.js';
 /**
  * SQL pieces for keyset paging over `t`, a derived table with columns
  * `sv0..svN` (one sort value per order field, null when the entity lacks the
- * field) and `entity_ref` as the unique tie-breaker. Nulls sort last in either
+ * field) and `entity_ref` as the unique tie-breaker (in the first field's
+ * direction, see {@link tieOrder}). Nulls sort last in either
  * direction, as in Backstage; a page "after" a position holds the rows that come
  * later in that order, a page "before" the rows that come earlier.
  */
@@ -29,7 +30,8 @@ export function orderBySql(orders: readonly EntityOrder[], direction: 'next' | '
     parts.push(backward ? sql`(${column} is null) desc` : sql`(${column} is null) asc`);
     parts.push(ascending ? sql`${column} asc` : sql`${column} desc`);
   });
-  parts.push(backward ? sql`t.entity_ref desc` : sql`t.entity_ref asc`);
+  const tieAscending = (tieOrder(orders) === 'asc') !== backward;
+  parts.push(tieAscending ? sql`t.entity_ref asc` : sql`t.entity_ref desc`);
   return sql.join(parts);
 }
 
@@ -55,12 +57,22 @@ export function keysetSql(
     equalSoFar.push(pivot === null ? sql<boolean>`${column} is null` : sql<boolean>`${column} = ${pivot}`);
   });
   const ref = position[orders.length] ?? '';
-  const tie = direction === 'next' ? sql<boolean>`t.entity_ref > ${ref}` : sql<boolean>`t.entity_ref < ${ref}`;
+  const later = (direction === 'next') === (tieOrder(orders) === 'asc');
+  const tie = later ? sql<boolean>`t.entity_ref > ${ref}` : sql<boolean>`t.entity_ref < ${ref}`;
   alternatives.push(conjunction([...equalSoFar, tie]));
   return sql<boolean>`(${sql.join(alternatives, sql` or `)})`;
 }
 
 type Column = ReturnType<typeof sql.ref>;
+
+/**
+ * Direction of the entity_ref tie-breaker: that of the first order field, so a
+ * single-field order is one index direction (value and ref both ascending or
+ * both descending) and can be read straight off the search index.
+ */
+export function tieOrder(orders: readonly EntityOrder[]): 'asc' | 'desc' {
+  return orders[0]?.order ?? 'asc';
+}
 
 /** Later than the pivot in forward order; nothing is later than null (nulls are last). */
 function stepAfter(column: Column, pivot: string | null, order: 'asc' | 'desc'): RawBuilder<boolean> | undefined {

@@ -37,10 +37,7 @@ export function planQuerySource(filter: EntityFilter | undefined, fullText: Full
   const { driver, rest } = pickDriver(filter);
   const fullTextNeedsEntity = fullText !== undefined && !fullText.fields?.length;
   if (!driver) {
-    const parts = [
-      ...(rest ? [filterToSql(rest, 'e')] : []),
-      ...(fullText ? [fullTextToSql(fullText, 'e')] : []),
-    ];
+    const parts = [...(rest ? [filterToSql(rest, 'e')] : []), ...(fullText ? [fullTextToSql(fullText, 'e')] : [])];
     const where = and(parts);
     return {
       from: sql`catalog_entities e`,

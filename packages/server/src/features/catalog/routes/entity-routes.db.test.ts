@@ -200,23 +200,42 @@ describe('catalog read API', () => {
       const desc = await get('/entities/by-query?filter=kind=component&orderField=metadata.name,desc&limit=100');
       expect(names(desc.body.items)).toEqual([...allComponents].reverse());
       const bySystem = await get('/entities/by-query?filter=kind=component&orderField=spec.system,desc&limit=3');
-      expect(names(bySystem.body.items)).toEqual([
-        'api-gateway',
-        'player',
-        allComponents.filter((n) => !['api-gateway', 'player'].includes(n))[0],
-      ]);
+      // Ties (here: no system) are broken by ref in the same direction.
+      const withoutSystem = allComponents.filter((n) => !['api-gateway', 'player'].includes(n));
+      expect(names(bySystem.body.items)).toEqual(['api-gateway', 'player', withoutSystem[withoutSystem.length - 1]]);
       const asc = await get('/entities/by-query?filter=kind=component&orderField=spec.system,asc&limit=2');
       expect(names(asc.body.items)).toEqual(['player', 'api-gateway']);
+      // Several values per entity: sorted by the smallest (frontend < go < java); untagged last.
+      const byTag = await get('/entities/by-query?filter=kind=component&orderField=metadata.tags,asc&limit=3');
+      expect(names(byTag.body.items)).toEqual(['web', 'api-gateway', 'player']);
+      const byName = await get(
+        '/entities/by-query?filter=kind=component&orderField=metadata.name,asc&fullTextFilterTerm=web',
+      );
+      expect(names(byName.body.items)).toEqual(['legacy-web', 'web', 'web-tools']);
     });
 
     it('pages with offset', async () => {
       const { body } = await get('/entities/by-query?filter=kind=component&limit=5&offset=10');
       expect(names(body.items)).toEqual(allComponents.slice(10, 15));
       expect(body.totalItems).toBe(allComponents.length);
+      const ordered = await get(
+        '/entities/by-query?filter=kind=component&limit=5&offset=3&orderField=metadata.name,desc',
+      );
+      expect(names(ordered.body.items)).toEqual([...allComponents].reverse().slice(3, 8));
+      const next = await get(
+        `/entities/by-query?cursor=${encodeURIComponent(ordered.body.pageInfo.nextCursor)}&limit=5`,
+      );
+      expect(names(next.body.items)).toEqual([...allComponents].reverse().slice(8, 13));
     });
 
     it('follows cursors forward to the end and back without duplicates', async () => {
-      for (const order of ['', '&orderField=metadata.name,desc', '&orderField=spec.system,asc']) {
+      const orders = [
+        '',
+        '&orderField=metadata.name,desc',
+        '&orderField=spec.system,asc',
+        '&orderField=metadata.tags,desc',
+      ];
+      for (const order of [...orders, '&orderField=spec.system,desc&orderField=metadata.name,asc']) {
         const seen: string[] = [];
         const pages: string[][] = [];
         let page = await get(`/entities/by-query?filter=kind=component&limit=7${order}`);

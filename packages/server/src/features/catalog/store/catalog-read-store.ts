@@ -10,9 +10,9 @@ import { fieldsNeedRelations, projectFields } from '../query/entity-fields.js';
 import type { EntityFilter } from '../query/entity-filter.js';
 import type { EntityOrder } from '../query/entity-order.js';
 import { escapeLike, filterToSql } from '../query/filter-sql.js';
-import { normalizeFullText } from '../query/full-text.js';
-import { planQuerySource, type QuerySource } from '../query/query-source.js';
+import { fullTextToSql, normalizeFullText } from '../query/full-text.js';
 import { keysetSql, orderBySql, sortValueSql } from '../query/page-sql.js';
+import { planQuerySource, type QuerySource } from '../query/query-source.js';
 
 /** Default page size of `by-query`, as Backstage's. */
 export const DEFAULT_QUERY_LIMIT = 20;
@@ -280,7 +280,7 @@ export class CatalogReadStore {
     const orders = input.order ?? [];
     const limit = input.limit;
     const rows = await this.pageRows({
-      source: planQuerySource(input.filter, undefined),
+      filter: input.filter,
       orders,
       direction: 'next',
       limit: limit === undefined ? undefined : limit + 1,
@@ -322,16 +322,18 @@ export class CatalogReadStore {
         ...(fullText ? { fullTextFilter: fullText } : {}),
       };
     }
-    const source = planQuerySource(base.query ?? base.filter, base.fullTextFilter);
+    const filter = base.query ?? base.filter;
     if (totalItems === undefined) {
-      totalItems = input.totalItems === 'exclude' ? -1 : await this.countRows(source);
+      totalItems =
+        input.totalItems === 'exclude' ? -1 : await this.countRows(planQuerySource(filter, base.fullTextFilter));
     }
     const direction = from?.direction ?? 'next';
     const rows =
       limit === 0
         ? []
         : await this.pageRows({
-            source,
+            filter,
+            fullText: base.fullTextFilter,
             orders: base.orderFields,
             direction,
             ...(from ? { position: from.position } : {}),
@@ -442,17 +444,14 @@ export class CatalogReadStore {
     return Number(rows[0]?.n ?? 0);
   }
 
-  private async pageRows(options: {
-    source: QuerySource;
-    orders: readonly EntityOrder[];
-    direction: 'next' | 'prev';
-    position?: readonly (string | null)[];
-    limit: number | undefined;
-    offset: number | undefined;
-  }): Promise<PageRow[]> {
+  private async pageRows(options: PageRequest): Promise<PageRow[]> {
     const { orders } = options;
+    const single = orders.length === 1 ? orders[0] : undefined;
+    if (single && SINGLE_VALUED_KEYS.has(single.field) && !options.offset && options.limit !== undefined) {
+      return this.walkRows({ ...options, order: single, limit: options.limit });
+    }
+    const source = planQuerySource(options.filter, options.fullText);
     const sortColumns = orders.map((order, i) => sql`, ${sortValueSql(order, 'e')} as ${sql.ref(`sv${i}`)}`);
-    const { source } = options;
     const where = source.where ? sql` where ${source.where}` : sql``;
     const keyset = options.position ? sql` where ${keysetSql(orders, options.position, options.direction)}` : sql``;
     const limit = options.limit === undefined ? sql`` : sql` limit ${options.limit}`;
@@ -463,27 +462,136 @@ export class CatalogReadStore {
           ? sql` limit ${MAX_SAFE_LIMIT} offset ${options.offset}`
           : sql` offset ${options.offset}`
         : sql``;
-    const { rows } = await sql<EntityRow & Record<string, string | null>>`
+    const { rows } = await sql<RawPageRow>`
       select t.* from (
         select e.uid, ${source.refColumn} as entity_ref, e.location_id, e.file_path, e.entity_json, e.hash, e.generation${sql.join(sortColumns, sql``)}
         from ${source.from}${where}
       ) t${keyset}
       order by ${orderBySql(orders, options.direction)}${limit}${offset}`.execute(this.db);
-    return rows.map((row) => ({
-      uid: row.uid,
-      entity_ref: row.entity_ref,
-      location_id: row.location_id,
-      file_path: row.file_path,
-      entity_json: row.entity_json,
-      hash: row.hash,
-      generation: Number(row.generation),
-      sortValues: orders.map((_, i) => (row[`sv${i}`] as string | null | undefined) ?? null),
-    }));
+    return rows.map((row) => toPageRow(row, orders.length));
+  }
+
+  /**
+   * A page ordered by one single-valued field, read straight off the search
+   * index in value order (so a page stops after `limit` index entries), then the
+   * entities that lack the field (the nulls, last in either direction).
+   */
+  private async walkRows(options: PageRequest & { order: EntityOrder; limit: number }): Promise<PageRow[]> {
+    const { filter, fullText, order, direction, position, limit } = options;
+    const forward = direction === 'next';
+    const ascending = (order.order === 'asc') === forward;
+    const dir = ascending ? sql`asc` : sql`desc`;
+    // Concatenation hides entity_ref from the planner, which would otherwise
+    // collect every filter match first and sort them, instead of walking the index.
+    const opaqueRef = sql`(o.entity_ref || '')`;
+    const base: RawBuilder<boolean>[] = [sql<boolean>`o.key = ${order.field}`, sql<boolean>`o.value is not null`];
+    if (filter) base.push(filterToSql(filter, opaqueRef));
+    if (fullText) {
+      base.push(fullText.fields?.length ? fullTextToSql(fullText, 'o', opaqueRef) : fullTextToSql(fullText, 'e'));
+    }
+    const valued = async (from: [string, string] | undefined, count: number): Promise<PageRow[]> => {
+      const conditions = [...base];
+      if (from) {
+        const [value, ref] = from;
+        conditions.push(
+          ascending
+            ? sql<boolean>`(o.value > ${value} or (o.value = ${value} and o.entity_ref > ${ref}))`
+            : sql<boolean>`(o.value < ${value} or (o.value = ${value} and o.entity_ref < ${ref}))`,
+        );
+      }
+      const { rows } = await sql<RawPageRow>`
+        select e.uid, o.entity_ref as entity_ref, e.location_id, e.file_path, e.entity_json, e.hash, e.generation, o.value as sv0
+        from catalog_search o join catalog_entities e on e.entity_ref = o.entity_ref
+        where ${sql.join(conditions, sql` and `)}
+        order by o.value ${dir}, o.entity_ref ${dir}
+        limit ${count}`.execute(this.db);
+      return rows.map((row) => toPageRow(row, 1));
+    };
+    const valueless = async (fromRef: string | undefined, count: number): Promise<PageRow[]> => {
+      const source = planQuerySource(filter, fullText);
+      const conditions: RawBuilder<boolean>[] = source.where ? [source.where] : [];
+      conditions.push(
+        sql<boolean>`${source.refColumn} not in (select s.entity_ref from catalog_search s where s.key = ${order.field} and s.value is not null)`,
+      );
+      if (fromRef !== undefined) {
+        conditions.push(
+          ascending ? sql<boolean>`${source.refColumn} > ${fromRef}` : sql<boolean>`${source.refColumn} < ${fromRef}`,
+        );
+      }
+      const { rows } = await sql<RawPageRow>`
+        select e.uid, ${source.refColumn} as entity_ref, e.location_id, e.file_path, e.entity_json, e.hash, e.generation, null as sv0
+        from ${source.from}
+        where ${sql.join(conditions, sql` and `)}
+        order by ${source.refColumn} ${dir}
+        limit ${count}`.execute(this.db);
+      return rows.map((row) => toPageRow(row, 1));
+    };
+
+    const pivotValue = position?.[0] ?? null;
+    const pivotRef = position?.[1] ?? undefined;
+    const pivot: [string, string] | undefined =
+      position && pivotValue !== null ? [pivotValue, pivotRef ?? ''] : undefined;
+    if (forward) {
+      if (position && pivotValue === null) return valueless(pivotRef ?? '', limit);
+      const rows = await valued(pivot, limit);
+      return rows.length < limit ? [...rows, ...(await valueless(undefined, limit - rows.length))] : rows;
+    }
+    if (position && pivotValue !== null) return valued(pivot, limit);
+    const rows = await valueless(pivotRef, limit);
+    return rows.length < limit ? [...rows, ...(await valued(undefined, limit - rows.length))] : rows;
   }
 }
 
+/**
+ * Fields sorted by reading the search index in order. Each holds at most one
+ * value per entity, so one index entry is one entity; other fields (tags,
+ * annotations with several values) sort by their smallest value the slower way.
+ */
+const SINGLE_VALUED_KEYS: ReadonlySet<string> = new Set([
+  'kind',
+  'apiversion',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'metadata.description',
+  'metadata.uid',
+  'spec.type',
+  'spec.lifecycle',
+  'spec.owner',
+  'spec.system',
+  'spec.domain',
+  'spec.parent',
+  'spec.profile.displayname',
+  'spec.profile.email',
+]);
+
+interface PageRequest {
+  filter?: EntityFilter;
+  fullText?: FullTextFilter;
+  orders: readonly EntityOrder[];
+  direction: 'next' | 'prev';
+  position?: readonly (string | null)[];
+  limit: number | undefined;
+  offset: number | undefined;
+}
+
+type RawPageRow = Omit<EntityRow, 'generation'> & { generation: number | string } & Record<string, unknown>;
+
 interface PageRow extends EntityRow {
   sortValues: (string | null)[];
+}
+
+function toPageRow(row: RawPageRow, sortCount: number): PageRow {
+  return {
+    uid: row.uid,
+    entity_ref: row.entity_ref,
+    location_id: row.location_id,
+    file_path: row.file_path,
+    entity_json: row.entity_json,
+    hash: row.hash,
+    generation: Number(row.generation),
+    sortValues: Array.from({ length: sortCount }, (_, i) => (row[`sv${i}`] as string | null | undefined) ?? null),
+  };
 }
 
 /** Large enough to mean "no limit" on both engines. */

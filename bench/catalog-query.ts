@@ -1,0 +1,203 @@
+/**
+ * Catalog queries against a running server holding the benchmark catalog
+ * (100,000 entities): `serve` start-up time and memory, then by-name, by-query
+ * (page of 100, one filter) and facets latency under a closed-loop load.
+ * Baseline: the same load against /healthz (the HTTP floor of the stack).
+ *
+ *   npm run bench -- catalog-query             # SQLite and (if reachable) PostgreSQL
+ *   npm run bench -- catalog-query --small     # about 5k entities, shorter runs
+ *   npm run bench -- catalog-query --sqlite    # or --pg; --duration=10 --concurrency=8
+ *   npm run bench -- catalog-query --entities=20000 --repos=5 --no-record
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { readArgs } from './support/args.js';
+import { BENCH_ADMIN_TOKEN, ingestCatalog, startBackbeat } from './support/backbeat.js';
+import { catalogCounts, ensureCatalogRepos, fixtureKey, OUT_DIR } from './support/catalog-fixture.js';
+import { type LoadResult, runLoad } from './support/load.js';
+import { machineLine } from './support/machine.js';
+import { freshPostgresDatabase, PG_ADMIN_URL, postgresReachable } from './support/postgres.js';
+import { report, type Table } from './support/results.js';
+import { startServerProcess } from './support/server-process.js';
+import { ms, ratio } from './support/stats.js';
+
+const args = readArgs();
+const small = args.has('small');
+const entitiesArg = args.value('entities');
+const counts = catalogCounts(small, entitiesArg === undefined ? undefined : Number(entitiesArg));
+const repoCount = Number(args.value('repos') ?? 20);
+const durationMs = Number(args.value('duration') ?? (small ? 3 : 10)) * 1000;
+const concurrency = Number(args.value('concurrency') ?? 8);
+
+console.log(`Machine: ${machineLine()}`);
+const fixture = await ensureCatalogRepos({ counts, repos: repoCount });
+console.log(`Catalog: ${fixture.entityCount.toLocaleString('en-US')} entities in ${fixture.repos.length} repositories`);
+
+// Names to ask for, read straight from the descriptor files.
+const sample = fixture.repos
+  .slice(0, 4)
+  .flatMap((repo) =>
+    repo.files
+      .slice(0, 2)
+      .flatMap(
+        (file) =>
+          yaml.loadAll(readFileSync(join(repo.path, file), 'utf8')) as {
+            kind: string;
+            metadata: { name: string };
+            spec: { owner?: string };
+          }[],
+      ),
+  );
+const refs = sample.map((e) => `${e.kind.toLowerCase()}/default/${encodeURIComponent(e.metadata.name)}`);
+const owners = [...new Set(sample.flatMap((e) => (e.spec.owner ? [e.spec.owner] : [])))];
+const componentOwners = owners.length > 0 ? owners : ['nobody'];
+const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
+
+const engines: ('sqlite' | 'postgres')[] = [];
+if (!args.has('pg')) engines.push('sqlite');
+if (!args.has('sqlite')) {
+  if (await postgresReachable()) engines.push('postgres');
+  else if (args.has('pg')) throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL}`);
+  else console.log(`PostgreSQL not reachable at ${PG_ADMIN_URL}: SQLite only`);
+}
+
+interface EngineRun {
+  engine: string;
+  startupMs: number;
+  rssAfterStart: number;
+  rssAfterLoad: number;
+  peak: number;
+  via: string;
+  loads: LoadResult[];
+}
+const runs: EngineRun[] = [];
+
+for (const engine of engines) {
+  const key = fixtureKey(counts, fixture.repos.length, 1);
+  let dataDir: string;
+  let databaseUrl: string | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  if (engine === 'sqlite') {
+    // The ingested SQLite data dir is cached like the repositories.
+    dataDir = join(OUT_DIR, `query-sqlite-${key}`);
+    if (!existsSync(join(dataDir, 'ingested.json'))) {
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { recursive: true });
+      console.log('sqlite: ingesting the catalog (cached for later runs)...');
+      const backbeat = await startBackbeat({ dataDir });
+      const result = await ingestCatalog(backbeat, fixture);
+      await backbeat.close();
+      writeFileSync(
+        join(dataDir, 'ingested.json'),
+        JSON.stringify({ entities: result.entities, ms: result.firstIngestMs }),
+      );
+    }
+  } else {
+    dataDir = join(OUT_DIR, `query-pg-${Date.now()}`);
+    const db = await freshPostgresDatabase('query');
+    databaseUrl = db.url;
+    drop = async () => {
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    console.log('postgres: ingesting the catalog into a fresh database...');
+    const backbeat = await startBackbeat({ dataDir, databaseUrl });
+    await ingestCatalog(backbeat, fixture);
+    await backbeat.close();
+  }
+
+  console.log(`${engine}: starting the server...`);
+  const server = await startServerProcess({
+    BACKBEAT_DATA_DIR: dataDir,
+    BACKBEAT_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    ...(databaseUrl ? { BACKBEAT_DATABASE_URL: databaseUrl } : {}),
+  });
+  try {
+    const afterStart = server.rssMiB();
+    console.log(`  ready in ${ms(server.startupMs)}, RSS ${afterStart.rss.toFixed(0)} MiB (${server.via})`);
+    const headers = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
+    const api = `${server.url}/api/catalog`;
+    const scenarios: { name: string; url: () => string }[] = [
+      { name: 'baseline: GET /healthz', url: () => `${server.url}/healthz` },
+      { name: 'by-name', url: () => `${api}/entities/by-name/${pick(refs)}` },
+      {
+        name: 'by-query kind=component, page of 100',
+        url: () => `${api}/entities/by-query?filter=kind=component&limit=100`,
+      },
+      {
+        name: 'by-query spec.owner=<group>, page of 100',
+        url: () => `${api}/entities/by-query?filter=spec.owner=${encodeURIComponent(pick(componentOwners))}&limit=100`,
+      },
+      {
+        name: 'facets spec.type of components',
+        url: () => `${api}/entity-facets?facet=spec.type&filter=kind=component`,
+      },
+      { name: 'facets kind + metadata.tags', url: () => `${api}/entity-facets?facet=kind&facet=metadata.tags` },
+    ];
+    const loads: LoadResult[] = [];
+    for (const scenario of scenarios) {
+      // Warm up caches and JIT, then measure.
+      await runLoad({ ...scenario, headers, concurrency: 2, durationMs: Math.min(1000, durationMs / 3) });
+      const result = await runLoad({ ...scenario, headers, concurrency, durationMs });
+      loads.push(result);
+      console.log(
+        `  ${scenario.name}: ${result.requests} requests, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}` +
+          (result.failures > 0 ? `, ${result.failures} FAILED (${result.firstFailure})` : ''),
+      );
+    }
+    const afterLoad = server.rssMiB();
+    runs.push({
+      engine,
+      startupMs: server.startupMs,
+      rssAfterStart: afterStart.rss,
+      rssAfterLoad: afterLoad.rss,
+      peak: afterLoad.peak,
+      via: server.via,
+      loads,
+    });
+  } finally {
+    await server.stop();
+    await drop?.();
+  }
+}
+
+const tables: Table[] = [
+  {
+    title: `serve at ${fixture.entityCount.toLocaleString('en-US')} entities`,
+    columns: ['engine', 'start-up to ready', 'RSS after start', 'RSS after load', 'peak RSS'],
+    rows: runs.map((r) => [
+      r.engine,
+      ms(r.startupMs),
+      `${r.rssAfterStart.toFixed(0)} MiB`,
+      `${r.rssAfterLoad.toFixed(0)} MiB`,
+      `${r.peak.toFixed(0)} MiB`,
+    ]),
+  },
+  ...runs.map((r) => {
+    const floor = r.loads[0]!;
+    return {
+      title: `${r.engine}: latency, ${concurrency} concurrent clients, ${durationMs / 1000} s per row`,
+      columns: ['request', 'requests/s', 'p50', 'p90', 'p99', 'p99 vs /healthz', 'failed'],
+      rows: r.loads.map((l) => [
+        l.name,
+        l.rps.toFixed(0),
+        ms(l.p50),
+        ms(l.p90),
+        ms(l.p99),
+        l === floor ? '1.00×' : ratio(l.p99, floor.p99),
+        String(l.failures),
+      ]),
+    };
+  }),
+];
+report({
+  record: !args.has('no-record'),
+  name: `catalog-query${small ? ' (small)' : ''}`,
+  command: args.command,
+  tables,
+  notes: [
+    `Server started with: ${runs[0]?.via ?? 'n/a'}; the load generator runs in the same machine over loopback (fetch/undici).`,
+    'by-name picks a random entity of the catalog per request; the owner filter picks a random owning group.',
+  ],
+});

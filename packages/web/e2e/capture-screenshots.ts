@@ -1,0 +1,54 @@
+// Regenerates the documentation screenshots from a real demo instance:
+//   npx tsx packages/web/e2e/capture-screenshots.ts [outDir]
+// Writes catalog.png and entity.png (plus org, group, locations, audit and sign-in views).
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Entity } from '../src/features/catalog/catalog-api.js';
+import { openBrowser, signInWithDemo, startDemoApp } from './harness.js';
+
+const defaultOut = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../docs/images');
+const outDir = resolve(process.argv[2] ?? defaultOut);
+mkdirSync(outDir, { recursive: true });
+
+const app = await startDemoApp();
+const session = await openBrowser(app.baseUrl);
+const { page } = session;
+try {
+  await page.goto('/sign-in');
+  await page.getByRole('button', { name: 'Explore the demo' }).waitFor();
+  await page.screenshot({ path: `${outDir}/sign-in.png` });
+
+  await signInWithDemo(page);
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: `${outDir}/catalog.png` });
+
+  // The component with the most relations makes the most telling picture.
+  const response = await page.request.get('/api/catalog/entities/by-query?filter=kind=component&limit=500');
+  const { items } = (await response.json()) as { items: Entity[] };
+  const richest = [...items].sort((a, b) => (b.relations?.length ?? 0) - (a.relations?.length ?? 0))[0];
+  if (!richest) throw new Error('The demo catalog has no components.');
+  const path = `/catalog/${richest.metadata.namespace ?? 'default'}/component/${richest.metadata.name}`;
+  await page.goto(`${path}?tab=relations`);
+  await page.getByTestId('relations-graph').waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: `${outDir}/entity.png` });
+  await page.goto(path);
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: `${outDir}/entity-overview.png` });
+
+  for (const [name, url] of [
+    ['org', '/org'],
+    ['group', '/org/default/playback-squad'],
+    ['locations', '/locations'],
+    ['audit', '/audit'],
+  ] as const) {
+    await page.goto(url);
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: `${outDir}/${name}.png` });
+  }
+  console.log(`Screenshots written to ${outDir}`);
+} finally {
+  await session.close();
+  await app.stop();
+}
