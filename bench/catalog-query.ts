@@ -35,20 +35,16 @@ const fixture = await ensureCatalogRepos({ counts, repos: repoCount });
 console.log(`Catalog: ${fixture.entityCount.toLocaleString('en-US')} entities in ${fixture.repos.length} repositories`);
 
 // Names to ask for, read straight from the descriptor files.
-const sample = fixture.repos
-  .slice(0, 4)
-  .flatMap((repo) =>
-    repo.files
-      .slice(0, 2)
-      .flatMap(
-        (file) =>
-          yaml.loadAll(readFileSync(join(repo.path, file), 'utf8')) as {
-            kind: string;
-            metadata: { name: string };
-            spec: { owner?: string };
-          }[],
-      ),
-  );
+const sample = fixture.repos.slice(0, 4).flatMap((repo) =>
+  repo.files.slice(0, 2).flatMap(
+    (file) =>
+      yaml.loadAll(readFileSync(join(repo.path, file), 'utf8')) as {
+        kind: string;
+        metadata: { name: string };
+        spec: { owner?: string };
+      }[],
+  ),
+);
 const refs = sample.map((e) => `${e.kind.toLowerCase()}/default/${encodeURIComponent(e.metadata.name)}`);
 const owners = [...new Set(sample.flatMap((e) => (e.spec.owner ? [e.spec.owner] : [])))];
 const componentOwners = owners.length > 0 ? owners : ['nobody'];

@@ -11,13 +11,15 @@ export interface Table {
   rows: string[][];
 }
 
+/** A Markdown table padded the way the repository's formatter writes it, so RESULTS.md stays lint-clean. */
 export function renderTable(table: Table): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const widths = table.columns.map((c, i) => Math.max(3, c.length, ...table.rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join(' | ')} |`;
   return [
     `**${table.title}**`,
     '',
     line(table.columns),
-    line(table.columns.map(() => '---')),
+    line(widths.map((w) => '-'.repeat(w))),
     ...table.rows.map(line),
   ].join('\n');
 }
@@ -43,7 +45,10 @@ export function report(input: {
   console.log(`\n${body}`);
   if (input.record === false) return;
   if (!existsSync(RESULTS))
-    writeFileSync(RESULTS, '# Benchmark results\n\nAppended by `npm run bench -- <name>`; newest last.\n\n');
+    writeFileSync(
+      RESULTS,
+      '# Benchmark results\n\nAppended by `npm run bench -- <name>`; newest last. See [README.md](README.md) for what each\nbenchmark measures.\n\n',
+    );
   appendFileSync(RESULTS, `${body}\n`);
   console.log(`Appended to bench/RESULTS.md`);
 }

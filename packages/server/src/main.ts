@@ -141,6 +141,14 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
         await seedDemo({ dataDir: config.dataDir, catalog: catalog.service, auth, logger });
       }
       server = await startHttpServer(app, { port: config.port, host: config.host });
+      // With port 0 the default base URL names port 0; the link must name the real one.
+      const unboundBase = 'http://localhost:0';
+      if (backbeat.firstStart && config.baseUrl === unboundBase) {
+        backbeat.firstStart.signInUrl = backbeat.firstStart.signInUrl.replace(
+          unboundBase,
+          `http://localhost:${server.port}`,
+        );
+      }
       if (config.runWorker) await startWorker();
       logger.info({ port: server.port }, 'Backbeat is listening');
       return { port: server.port };
@@ -148,7 +156,8 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     startWorker,
     async close() {
       await server?.close();
-      if (workerStarted) await queue.stop();
+      // Always stop: on PostgreSQL the queue holds its own pool from the first enqueue.
+      await queue.stop();
       await database.close();
     },
   };

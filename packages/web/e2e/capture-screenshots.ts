@@ -1,6 +1,7 @@
 // Regenerates the documentation screenshots from a real demo instance:
 //   npx tsx packages/web/e2e/capture-screenshots.ts [outDir]
-// Writes catalog.png and entity.png (plus org, group, locations, audit and sign-in views).
+// Writes catalog.png and entity.png (plus the sign-in, org, group and audit views). The
+// locations page is left out: it shows the temporary directory the demo runs in.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,14 +34,10 @@ try {
   await page.getByTestId('relations-graph').waitFor();
   await page.waitForLoadState('networkidle');
   await page.screenshot({ path: `${outDir}/entity.png` });
-  await page.goto(path);
-  await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: `${outDir}/entity-overview.png` });
 
   for (const [name, url] of [
     ['org', '/org'],
     ['group', '/org/default/playback-squad'],
-    ['locations', '/locations'],
     ['audit', '/audit'],
   ] as const) {
     await page.goto(url);

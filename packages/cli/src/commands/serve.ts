@@ -55,6 +55,9 @@ Examples:
       });
       const logger = createLogger({ level: config.logLevel, destination: asStream(context.io.stderr) });
       const backbeat = await createBackbeat({ config, logger, mode: 'serve' });
+      if (config.demo && !options.json) {
+        printLines(context.io.stdout, 'Preparing the demo organisation and fleet (the first start takes a minute)...');
+      }
       let port: number;
       try {
         ({ port } = await backbeat.listen());

@@ -10,7 +10,7 @@ export function onPostgres(): boolean {
  * The server is given only its URL, exactly as BACKBEAT_DATABASE_URL would.
  */
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.BACKBEAT_TEST_PG_URL ?? 'postgres://127.0.0.1:5432/test';
+  const adminUrl = process.env.BACKBEAT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const name = `backbeat_cli_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: adminUrl });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProblemError } from '../../../platform/http/problem.js';
-import { decodeCursor, encodeCursor, type EntityCursor } from './entity-cursor.js';
+import { decodeCursor, type EntityCursor, encodeCursor } from './entity-cursor.js';
 import { parseFields, projectFields } from './entity-fields.js';
 import { andFilters, parseFilterParams, parsePredicate } from './entity-filter.js';
 import { parseLegacyOrder, parseOrderBody, parseOrderFields } from './entity-order.js';
@@ -16,7 +16,12 @@ describe('parseFilterParams', () => {
             { key: 'metadata.namespace', match: { in: ['default'] } },
           ],
         },
-        { all: [{ key: 'kind', match: { in: ['group'] } }, { key: 'spec.type', match: { exists: true } }] },
+        {
+          all: [
+            { key: 'kind', match: { in: ['group'] } },
+            { key: 'spec.type', match: { exists: true } },
+          ],
+        },
       ],
     });
   });
@@ -83,7 +88,9 @@ describe('parsePredicate', () => {
   it('combines with a query-string filter', () => {
     const a = parseFilterParams(['kind=user']);
     expect(andFilters(a, undefined)).toBe(a);
-    expect(andFilters(a, { key: 'x', match: { exists: true } })).toEqual({ all: [a, { key: 'x', match: { exists: true } }] });
+    expect(andFilters(a, { key: 'x', match: { exists: true } })).toEqual({
+      all: [a, { key: 'x', match: { exists: true } }],
+    });
   });
 });
 

@@ -88,6 +88,18 @@ describe('catalog read API', () => {
   });
   afterAll(() => database?.dispose());
 
+  it('describes its endpoints in the OpenAPI document', () => {
+    const doc = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'test', version: '1' } });
+    expect(Object.keys(doc.paths ?? {})).toEqual(
+      expect.arrayContaining([
+        '/api/catalog/entities/by-query',
+        '/api/catalog/entities/by-name/{kind}/{namespace}/{name}',
+        '/api/catalog/entity-facets',
+        '/api/catalog/org/tree',
+      ]),
+    );
+  });
+
   describe('by name and uid', () => {
     it('returns the entity with stored and derived relations', async () => {
       const { status, body } = await get('/entities/by-name/component/default/web');

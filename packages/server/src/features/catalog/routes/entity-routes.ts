@@ -15,6 +15,7 @@ import { entityGraph } from '../views/entity-graph.js';
 import { entityProblems, entityYaml } from '../views/entity-problems.js';
 import { searchEntities } from '../views/entity-search.js';
 import { orgGroupView, orgTree } from '../views/org-views.js';
+import { documentEntityRoutes } from './entity-routes-openapi.js';
 
 export interface EntityRoutesOptions {
   readStore: CatalogReadStore;
@@ -37,6 +38,7 @@ export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, options: EntityRo
   const { readStore } = options;
   const base = options.basePath ?? '/api/catalog';
   const byName = `${base}/entities/by-name/:kind/:namespace/:name`;
+  documentEntityRoutes(app, base);
 
   app.get(byName, async (c) => {
     requireActor(c);
