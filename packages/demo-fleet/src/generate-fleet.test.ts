@@ -170,6 +170,11 @@ describe('generateFleet determinism and size', () => {
     expect(danglingRefs(readEntities(fleet))).toEqual([]);
   });
 
+  it('refuses to generate over an existing fleet', async () => {
+    await generateFleet({ dir: join(root, 'twice'), size: 1 });
+    await expect(generateFleet({ dir: join(root, 'twice'), size: 1 })).rejects.toThrow(/already holds a fleet/);
+  });
+
   it('rejects a size that is not a positive integer', async () => {
     await expect(generateFleet({ dir: join(root, 'bad'), size: 0 })).rejects.toThrow(/positive integer/);
   });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildDemoOrg, type DemoOrg } from './demo-org.js';
 import { planFleet, type RepoPlan } from './fleet-plan.js';
@@ -65,6 +65,9 @@ export async function generateFleet(options: GenerateFleetOptions): Promise<Flee
   const seed = options.seed ?? 1;
   if (!Number.isInteger(size) || size < 1) throw new Error(`Fleet size must be a positive integer, got ${size}`);
   const dir = resolve(options.dir);
+  if (existsSync(join(dir, 'org')) || (existsSync(join(dir, 'repos')) && readdirSync(join(dir, 'repos')).length > 0)) {
+    throw new Error(`${dir} already holds a fleet; generate into an empty directory`);
+  }
   const org = buildDemoOrg({ size, seed });
   const plans = planFleet(org, { size, seed });
   mkdirSync(join(dir, 'repos'), { recursive: true });

@@ -15,6 +15,19 @@ describe('catalog in Chromium', () => {
     await app?.stop();
   });
 
+  it("shows the server's reason when a password sign-in fails", async () => {
+    const { page } = session;
+    await page.goto('/catalog');
+    await page.waitForURL(/\/sign-in\?next=/);
+    await page.getByLabel('Username').fill('nobody');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.textContent())?.trim().length).toBeGreaterThan(0);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+  });
+
   it('sends a signed-out visitor to sign-in and lets them in with the demo button', async () => {
     const { page } = session;
     await page.goto('/catalog');
@@ -35,13 +48,29 @@ describe('catalog in Chromium', () => {
       .getByTestId('facet-kind')
       .locator('label')
       .filter({ hasText: /^component\d+$/i });
-    await componentOption.locator('input').check();
+    // The box follows the URL, which the router updates a moment after the click.
+    await componentOption.locator('input').click();
     await page.waitForURL(/kind=component/i);
+    await expect.poll(() => componentOption.locator('input').isChecked()).toBe(true);
 
     await expect.poll(async () => Number.parseInt((await total.textContent()) ?? '', 10)).toBeLessThan(before);
     const kinds = await page.getByTestId('catalog-table').locator('tbody tr td:nth-child(2)').allTextContents();
     expect(kinds.length).toBeGreaterThan(0);
     expect(new Set(kinds.map((k) => k.trim().toLowerCase()))).toEqual(new Set(['component']));
+  });
+
+  it('searches the catalog table from the top bar when Enter is pressed without a pick', async () => {
+    const { page } = session;
+    const search = page.getByTestId('global-search');
+    await search.fill('playback');
+    await search.press('Enter');
+    await page.waitForURL(/\/catalog\?q=playback$/);
+    await expect.poll(() => page.getByTestId('catalog-filter').inputValue()).toBe('playback');
+    const names = page.getByTestId('catalog-table').locator('tbody tr');
+    await expect.poll(() => names.count()).toBeGreaterThan(0);
+    const total = Number.parseInt((await page.getByTestId('catalog-total').textContent()) ?? '', 10);
+    expect(total).toBeLessThan(40);
+    expect(page.url()).toContain('q=playback');
   });
 
   it('finds an entity with the top-bar search and opens it', async () => {

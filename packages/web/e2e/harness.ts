@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,8 @@ export interface RunningApp {
   backbeat: Backbeat;
   baseUrl: string;
   dataDir: string;
+  /** The one-time admin sign-in link printed at first start, as a path on `baseUrl`. */
+  adminSignInPath: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -67,7 +69,9 @@ export async function startDemoApp(): Promise<RunningApp> {
     await stop();
     throw error;
   }
-  return { backbeat, baseUrl, dataDir, stop };
+  const link = backbeat.firstStart?.signInUrl;
+  const adminSignInPath = link ? new URL(link).pathname : undefined;
+  return { backbeat, baseUrl, dataDir, adminSignInPath, stop };
 }
 
 interface LocationRow {
@@ -136,4 +140,31 @@ export async function signInWithDemo(page: Page): Promise<void> {
   await page.goto('/');
   await page.getByRole('button', { name: 'Explore the demo' }).click();
   await page.getByTestId('catalog-table').waitFor();
+}
+
+/**
+ * A one-commit git repository in a temp dir holding `files`, for registering as a location.
+ *
+ * @example
+ * const repo = createGitRepo({ 'catalog-info.yaml': 'kind: Component ...' });
+ */
+export function createGitRepo(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'backbeat-e2e-repo-'));
+  for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Backbeat Tests',
+    GIT_AUTHOR_EMAIL: 'tests@backbeat.invalid',
+    GIT_COMMITTER_NAME: 'Backbeat Tests',
+    GIT_COMMITTER_EMAIL: 'tests@backbeat.invalid',
+  };
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['commit', '-q', '-m', 'Describe the service'],
+  ]) {
+    const result = spawnSync('git', args, { cwd: dir, env, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
+  }
+  return dir;
 }

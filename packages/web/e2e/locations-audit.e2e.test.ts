@@ -1,5 +1,24 @@
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, openBrowser, type RunningApp, signInWithDemo, startDemoApp } from './harness.js';
+import {
+  type BrowserSession,
+  createGitRepo,
+  openBrowser,
+  type RunningApp,
+  signInWithDemo,
+  startDemoApp,
+} from './harness.js';
+
+const WIDGET = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: e2e-widget
+  description: A widget registered from the browser.
+spec:
+  type: service
+  lifecycle: experimental
+  owner: playback-squad
+`;
 
 describe('locations and audit log in Chromium', () => {
   let app: RunningApp;
@@ -52,6 +71,47 @@ describe('locations and audit log in Chromium', () => {
     await page.getByText('No events.').waitFor();
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
+  });
+
+  it('lets an admin preview, register, refresh and delete a location', async () => {
+    expect(app.adminSignInPath).toBeDefined();
+    const repo = createGitRepo({ 'catalog-info.yaml': WIDGET });
+    const admin = await openBrowser(app.baseUrl);
+    try {
+      const { page } = admin;
+      await page.goto(app.adminSignInPath ?? '/');
+      await page.getByTestId('catalog-table').waitFor();
+      await page.getByRole('link', { name: 'Locations' }).click();
+      await page.getByRole('button', { name: 'Register a location' }).click();
+
+      const form = page.getByTestId('register-location');
+      await form.getByLabel('Repository').fill(repo);
+      await form.getByLabel('Path or glob').fill('catalog-info.yaml');
+      await form.getByRole('button', { name: 'Preview' }).click();
+      const preview = page.getByTestId('location-preview');
+      await preview.getByText('component:default/e2e-widget').waitFor();
+
+      await form.getByRole('button', { name: 'Register' }).click();
+      await form.waitFor({ state: 'detached' });
+      const row = page.getByTestId('location-row').filter({ hasText: 'backbeat-e2e-repo-' });
+      await row.waitFor();
+      await expect.poll(() => row.locator('td:nth-child(6)').textContent(), { timeout: 30_000 }).toBe('1');
+
+      await row.getByRole('button', { name: 'Refresh' }).click();
+      await expect.poll(() => row.getByRole('button', { name: 'Refresh' }).isEnabled()).toBe(true);
+
+      await page.goto('/catalog/default/component/e2e-widget');
+      await page.getByTestId('entity-title').waitFor();
+
+      await page.goto('/locations');
+      page.once('dialog', (dialog) => dialog.accept());
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await row.waitFor({ state: 'detached' });
+      expect(admin.pageErrors).toEqual([]);
+    } finally {
+      await admin.close();
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   it('raised no uncaught errors in the page', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -41,7 +41,11 @@ beforeAll(async () => {
     queue,
     events,
     logger: silentLogger(),
-    config: { dataDir, catalogRefreshIntervalSeconds: 300, readAllowList: { hosts: ['git.example.com'], paths: [allowedDir] } },
+    config: {
+      dataDir,
+      catalogRefreshIntervalSeconds: 300,
+      readAllowList: { hosts: ['git.example.com'], paths: [allowedDir] },
+    },
   });
 });
 
@@ -63,7 +67,12 @@ async function entityRow(ref: string) {
 }
 
 async function relationsOf(ref: string) {
-  return db.selectFrom('catalog_relations').select(['type', 'target_ref']).where('source_ref', '=', ref).orderBy('type').execute();
+  return db
+    .selectFrom('catalog_relations')
+    .select(['type', 'target_ref'])
+    .where('source_ref', '=', ref)
+    .orderBy('type')
+    .execute();
 }
 
 async function searchCount(ref: string): Promise<number> {
@@ -121,7 +130,9 @@ describe('registering a git location', () => {
     expect(await entityRow('component:default/dry-web')).toBeUndefined();
 
     await catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: repo.dir });
-    await expect(catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: repo.dir })).rejects.toMatchObject({
+    await expect(
+      catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: repo.dir }),
+    ).rejects.toMatchObject({
       status: 409,
     });
     await expect(
@@ -144,13 +155,17 @@ describe('registering a git location', () => {
   it('lets non-admins register only targets on the allow-list', async () => {
     const jane = testActor();
     const outside = await repoWith({ 'catalog-info.yaml': componentYaml('guard-out') });
-    await expect(catalog.service.registerLocation({ actor: jane, type: 'git', target: outside.dir })).rejects.toMatchObject({
+    await expect(
+      catalog.service.registerLocation({ actor: jane, type: 'git', target: outside.dir }),
+    ).rejects.toMatchObject({
       status: 403,
     });
     await expect(
       catalog.service.registerLocation({ actor: jane, type: 'url', target: 'https://internal.example.org/x.yaml' }),
     ).rejects.toMatchObject({ status: 403 });
-    await expect(catalog.service.registerLocation({ actor: undefined, type: 'git', target: outside.dir })).rejects.toMatchObject({
+    await expect(
+      catalog.service.registerLocation({ actor: undefined, type: 'git', target: outside.dir }),
+    ).rejects.toMatchObject({
       status: 401,
     });
     expect(await entityRow('component:default/guard-out')).toBeUndefined();
@@ -193,7 +208,12 @@ describe('refreshing incrementally', () => {
 
     await repo.commit({ 'b/catalog-info.yaml': componentYaml('inc-b', { owner: 'team-b' }) });
     const changed = await catalog.service.refreshLocationNow(location.id);
-    expect(changed).toMatchObject({ status: 'updated', filesRead: 1, entitiesWritten: 1, updated: ['component:default/inc-b'] });
+    expect(changed).toMatchObject({
+      status: 'updated',
+      filesRead: 1,
+      entitiesWritten: 1,
+      updated: ['component:default/inc-b'],
+    });
     const a2 = await entityRow('component:default/inc-a');
     const b2 = await entityRow('component:default/inc-b');
     expect(a2?.updated_at).toBe(a1?.updated_at);
@@ -201,7 +221,9 @@ describe('refreshing incrementally', () => {
     expect(b2?.generation).toBe(2);
     expect(b2?.hash).not.toBe(b1?.hash);
     expect(JSON.parse(b2!.entity_json).metadata.etag).not.toBe(JSON.parse(b1!.entity_json).metadata.etag);
-    expect(await relationsOf('component:default/inc-b')).toEqual([{ type: 'ownedBy', target_ref: 'group:default/team-b' }]);
+    expect(await relationsOf('component:default/inc-b')).toEqual([
+      { type: 'ownedBy', target_ref: 'group:default/team-b' },
+    ]);
   });
 
   it('removes entities that leave a file or whose file is deleted, with relations and search rows', async () => {
@@ -209,7 +231,12 @@ describe('refreshing incrementally', () => {
       'catalog-info.yaml': `${componentYaml('rm-one', { dependsOn: ['component:rm-two'] })}---\n${componentYaml('rm-two')}`,
       'more.yaml': componentYaml('rm-three'),
     });
-    const { location } = await catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: repo.dir, options: { path: '*.yaml' } });
+    const { location } = await catalog.service.registerLocation({
+      actor: ADMIN,
+      type: 'git',
+      target: repo.dir,
+      options: { path: '*.yaml' },
+    });
     expect(await searchCount('component:default/rm-one')).toBeGreaterThan(0);
 
     await repo.commit({ 'catalog-info.yaml': componentYaml('rm-two'), 'more.yaml': null });
@@ -221,10 +248,19 @@ describe('refreshing incrementally', () => {
     expect(await entityRow('component:default/rm-two')).toBeDefined();
     expect(await relationsOf('component:default/rm-one')).toEqual([]);
     expect(await searchCount('component:default/rm-one')).toBe(0);
-    const files = await db.selectFrom('catalog_location_files').select('path').where('location_id', '=', location.id).execute();
+    const files = await db
+      .selectFrom('catalog_location_files')
+      .select('path')
+      .where('location_id', '=', location.id)
+      .execute();
     expect(files.map((f) => f.path)).toEqual(['catalog-info.yaml']);
-    const changed = events.events.filter((e) => e.type === 'catalog.entity.changed' && e.subject === location.id).at(-1);
-    expect((changed?.data?.removed as string[]).sort()).toEqual(['component:default/rm-one', 'component:default/rm-three']);
+    const changed = events.events
+      .filter((e) => e.type === 'catalog.entity.changed' && e.subject === location.id)
+      .at(-1);
+    expect((changed!.data!.removed as string[]).sort()).toEqual([
+      'component:default/rm-one',
+      'component:default/rm-three',
+    ]);
   });
 });
 
@@ -232,7 +268,11 @@ describe('errors', () => {
   it('keeps YAML errors with line and column, and still ingests the valid document beside them', async () => {
     const broken = `${componentYaml('err-good')}---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: [unclosed\n`;
     const repo = await repoWith({ 'catalog-info.yaml': broken });
-    const { location, entities } = await catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: repo.dir });
+    const { location, entities } = await catalog.service.registerLocation({
+      actor: ADMIN,
+      type: 'git',
+      target: repo.dir,
+    });
     expect(entities.map((e) => e.metadata.name)).toEqual(['err-good']);
     const errors = await catalog.service.locationErrors(location.id);
     expect(errors).toHaveLength(1);
@@ -268,7 +308,9 @@ describe('errors', () => {
 
   it('does not take an entity another location owns, reports the conflict, and takes it once released', async () => {
     const first = await repoWith({ 'catalog-info.yaml': componentYaml('dup-web') });
-    const second = await repoWith({ 'catalog-info.yaml': `${componentYaml('dup-web', { owner: 'team-x' })}---\n${componentYaml('dup-other')}` });
+    const second = await repoWith({
+      'catalog-info.yaml': `${componentYaml('dup-web', { owner: 'team-x' })}---\n${componentYaml('dup-other')}`,
+    });
     const one = await catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: first.dir });
     const two = await catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: second.dir });
     expect(two.entities.map((e) => e.metadata.name)).toEqual(['dup-other']);
@@ -305,7 +347,9 @@ describe('errors', () => {
     expect(status.find((s) => s.id === good.location.id)).toMatchObject({ refreshState: 'ok', lastError: null });
     // What was read before stays until the location is deleted.
     expect(await entityRow('component:default/gone-web')).toBeDefined();
-    expect(await relationsOf('component:default/fine-web')).toEqual([{ type: 'ownedBy', target_ref: 'group:default/team-z' }]);
+    expect(await relationsOf('component:default/fine-web')).toEqual([
+      { type: 'ownedBy', target_ref: 'group:default/team-z' },
+    ]);
   });
 });
 
@@ -319,7 +363,12 @@ describe('Location entities', () => {
       'unrelated.yaml': componentYaml('loc-ignored'),
     });
     const result = await catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: repo.dir });
-    expect(result.entities.map((e) => e.metadata.name).sort()).toEqual(['loc-remote', 'loc-root', 'loc-svc', 'loc-team-a']);
+    expect(result.entities.map((e) => e.metadata.name).sort()).toEqual([
+      'loc-remote',
+      'loc-root',
+      'loc-svc',
+      'loc-team-a',
+    ]);
     expect((await entityRow('group:default/loc-team-a'))?.location_id).toBe(result.location.id);
     const child = (await catalog.service.locationStatus()).find((s) => s.parentLocationId === result.location.id);
     expect(child).toMatchObject({ type: 'git', target: other.dir, entityCount: 1 });
@@ -337,6 +386,35 @@ describe('Location entities', () => {
   });
 });
 
+describe('url locations', () => {
+  it('reads a single local file for admins and re-reads it only when its content changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backbeat-url-'));
+    const file = join(dir, 'catalog-info.yaml');
+    writeFileSync(file, componentYaml('url-web'));
+    try {
+      const { location, entities } = await catalog.service.registerLocation({
+        actor: ADMIN,
+        type: 'url',
+        target: file,
+      });
+      expect(location).toMatchObject({ type: 'url', target: file });
+      expect(entities[0]?.metadata.annotations?.['backstage.io/managed-by-location']).toBe(`url:${file}`);
+      expect((await entityRow('component:default/url-web'))?.file_path).toBe(file);
+      expect(await catalog.service.refreshLocationNow(location.id)).toMatchObject({ status: 'unchanged' });
+      writeFileSync(file, componentYaml('url-web', { owner: 'team-url' }));
+      expect(await catalog.service.refreshLocationNow(location.id)).toMatchObject({
+        status: 'updated',
+        updated: ['component:default/url-web'],
+      });
+      await expect(
+        catalog.service.registerLocation({ actor: testActor(), type: 'url', target: `file://${file}` }),
+      ).rejects.toMatchObject({ status: 403 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('deleting', () => {
   it('deletes a location with its entities, relations, search rows and errors', async () => {
     const repo = await repoWith({ 'catalog-info.yaml': `${componentYaml('del-web')}---\nkind: [\n` });
@@ -346,7 +424,9 @@ describe('deleting', () => {
     expect(await entityRow('component:default/del-web')).toBeUndefined();
     expect(await relationsOf('component:default/del-web')).toEqual([]);
     expect(await searchCount('component:default/del-web')).toBe(0);
-    expect(await db.selectFrom('catalog_errors').selectAll().where('location_id', '=', location.id).execute()).toEqual([]);
+    expect(await db.selectFrom('catalog_errors').selectAll().where('location_id', '=', location.id).execute()).toEqual(
+      [],
+    );
     await expect(catalog.service.getLocation(location.id)).rejects.toMatchObject({ status: 404 });
     const deleted = events.events.find((e) => e.type === 'catalog.location.deleted' && e.subject === location.id);
     expect(deleted?.before).toMatchObject({ id: location.id, type: 'git', target: repo.dir });
@@ -363,13 +443,18 @@ describe('deleting', () => {
       ].join('---\n'),
     });
     const { location } = await catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: repo.dir });
-    expect(await catalog.membership.groupsOf('user:default/own-jane')).toEqual(['group:default/own-squad', 'group:default/own-tribe']);
+    expect(await catalog.membership.groupsOf('user:default/own-jane')).toEqual([
+      'group:default/own-squad',
+      'group:default/own-tribe',
+    ]);
     const row = await entityRow('component:default/own-web');
     const stranger = testActor({ userRef: 'user:default/someone' });
     await expect(catalog.service.deleteEntityByUid(stranger, row!.uid)).rejects.toMatchObject({ status: 403 });
     await catalog.service.deleteEntityByUid(testActor({ userRef: 'user:default/own-jane' }), row!.uid);
     expect(await entityRow('component:default/own-web')).toBeUndefined();
-    expect(events.events.some((e) => e.type === 'catalog.entity.deleted' && e.subject === 'component:default/own-web')).toBe(true);
+    expect(
+      events.events.some((e) => e.type === 'catalog.entity.deleted' && e.subject === 'component:default/own-web'),
+    ).toBe(true);
 
     const back = await catalog.service.refreshLocationNow(location.id);
     expect(back).toMatchObject({ filesRead: 1, added: ['component:default/own-web'] });
@@ -387,13 +472,18 @@ describe('jobs and lookups', () => {
     const later = new Date(Date.now() + 301_000);
     await catalog.service.enqueueDueRefreshes(later);
     const job = queue.enqueued.find((j) => (j.payload as { locationId: string }).locationId === location.id);
-    expect(job).toMatchObject({ name: REFRESH_LOCATION_JOB, options: { key: `${REFRESH_LOCATION_JOB}:${location.id}` } });
+    expect(job).toMatchObject({
+      name: REFRESH_LOCATION_JOB,
+      options: { key: `${REFRESH_LOCATION_JOB}:${location.id}` },
+    });
   });
 
   it('finds the location of an entity and queues a refresh for it', async () => {
     const repo = await repoWith({ 'catalog-info.yaml': componentYaml('look-web') });
     const { location } = await catalog.service.registerLocation({ actor: ADMIN, type: 'git', target: repo.dir });
-    expect(await catalog.service.getLocationByEntity({ kind: 'Component', namespace: 'default', name: 'look-web' })).toEqual(location);
+    expect(
+      await catalog.service.getLocationByEntity({ kind: 'Component', namespace: 'default', name: 'look-web' }),
+    ).toEqual(location);
     queue.enqueued.length = 0;
     expect(await catalog.service.refreshEntity(ADMIN, 'component:look-web')).toEqual({ locationId: location.id });
     expect(queue.enqueued).toHaveLength(1);
@@ -404,7 +494,12 @@ describe('jobs and lookups', () => {
     expect(
       catalog.service.validateEntity({
         location: 'url:https://example.com/x.yaml',
-        entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'x' }, spec: { type: 's', lifecycle: 'p', owner: 'a' } },
+        entity: {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: 'x' },
+          spec: { type: 's', lifecycle: 'p', owner: 'a' },
+        },
       }),
     ).toEqual({ errors: [] });
     const bad = catalog.service.validateEntity({ location: 'url:x', entity: { kind: 'Component', metadata: {} } });

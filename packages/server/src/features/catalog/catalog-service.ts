@@ -57,7 +57,10 @@ export function createCatalogService(deps: {
   function validateEntity(input: { entity: unknown; location: string }): EntityValidation {
     const errors: EntityValidation['errors'] = [];
     if (typeof input.location !== 'string' || !/^[a-z][a-z0-9-]*:.+/.test(input.location)) {
-      errors.push({ name: 'InputError', message: `location "${String(input.location)}" is not of the form <type>:<target>` });
+      errors.push({
+        name: 'InputError',
+        message: `location "${String(input.location)}" is not of the form <type>:<target>`,
+      });
     }
     for (const problem of validateDescriptor(input.entity)) {
       errors.push({ name: 'InputError', message: `${problem.field}: ${problem.message}` });

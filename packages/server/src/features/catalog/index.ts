@@ -21,9 +21,9 @@ import { createCatalogWriteStore } from './store/catalog-write-store.js';
 import { catalogReadMigrations } from './store/read-migrations.js';
 
 export type { CatalogService } from './catalog-service.js';
+export { REFRESH_ALL_JOB, REFRESH_LOCATION_JOB } from './jobs.js';
 export type { LocationStatus, LocationSummary } from './locations/location-service.js';
 export { assertReadable, type ReadAllowList } from './locations/read-guard.js';
-export { REFRESH_ALL_JOB, REFRESH_LOCATION_JOB } from './jobs.js';
 
 /** Every catalog migration: the schema and the read side's indexes. */
 export const catalogMigrations: MigrationSet = { ...schemaMigrations, ...catalogReadMigrations };

@@ -28,7 +28,12 @@ export function registerCatalogJobs(queue: JobQueue, service: CatalogService): v
       throw new Error(`Location ${payload.locationId} could not be read: ${result.error}`);
     }
     context.log.debug(
-      { location: payload.locationId, status: result.status, added: result.added.length, removed: result.removed.length },
+      {
+        location: payload.locationId,
+        status: result.status,
+        added: result.added.length,
+        removed: result.removed.length,
+      },
       'catalog location refreshed',
     );
   });

@@ -1,4 +1,3 @@
-export { DEFAULT_GIT_TIMEOUT_MS, GitError, type GitResult, gitEnv, type RunGitOptions, runGit } from './run-git.js';
 export {
   assertSafeRemote,
   ensureMirror,
@@ -9,3 +8,4 @@ export {
   resolveRef,
   type TreeEntry,
 } from './mirror.js';
+export { DEFAULT_GIT_TIMEOUT_MS, GitError, type GitResult, gitEnv, type RunGitOptions, runGit } from './run-git.js';

@@ -7,7 +7,9 @@ import { GitError, runGit } from './run-git.js';
 import { createTestRepo, type TestRepo } from './testing/test-repo.js';
 
 const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((fn) => fn()));
+afterAll(() => {
+  for (const fn of cleanups) fn();
+});
 
 async function repoWith(files: Record<string, string>): Promise<TestRepo> {
   const repo = await createTestRepo(files);

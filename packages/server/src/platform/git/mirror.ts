@@ -154,7 +154,8 @@ export function readBlobs(
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8').trim();
       if (timedOut) return reject(new GitError(`git cat-file timed out after ${timeoutMs} ms`, args, code, stderr));
-      if (code !== 0) return reject(new GitError(`git cat-file failed: ${stderr || `exit ${code}`}`, args, code, stderr));
+      if (code !== 0)
+        return reject(new GitError(`git cat-file failed: ${stderr || `exit ${code}`}`, args, code, stderr));
       try {
         resolve(parseBatchOutput(Buffer.concat(chunks)));
       } catch (error) {

@@ -72,7 +72,14 @@ export function runGit(args: readonly string[], options: RunGitOptions = {}): Pr
       if (timedOut) {
         reject(new GitError(`git ${describe(args)} timed out after ${timeoutMs} ms`, args, code, stderr));
       } else if (code !== 0) {
-        reject(new GitError(`git ${describe(args)} failed: ${firstLines(stderr) || `exit code ${code}`}`, args, code, stderr));
+        reject(
+          new GitError(
+            `git ${describe(args)} failed: ${firstLines(stderr) || `exit code ${code}`}`,
+            args,
+            code,
+            stderr,
+          ),
+        );
       } else {
         resolve({ stdout: Buffer.concat(out), stderr });
       }

@@ -5,6 +5,7 @@ import { Pill } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
 import { Time } from '../../app/ui/time.js';
 import { useDebounced } from '../../app/use-debounced.js';
+import { usePageTitle } from '../../app/use-page-title.js';
 import { type AuditEvent, useAuditLog } from './audit-api.js';
 
 /** Common event families, offered as quick filters. */
@@ -12,6 +13,7 @@ const TYPE_PRESETS = ['catalog.', 'catalog.location.', 'catalog.entity.', 'auth.
 
 /** Who changed what, when, with before and after. */
 export function AuditPage() {
+  usePageTitle('Audit log');
   const [params, setParams] = useSearchParams();
   const [typePrefix, setTypePrefix] = useState(params.get('type') ?? '');
   const [subject, setSubject] = useState(params.get('subject') ?? '');

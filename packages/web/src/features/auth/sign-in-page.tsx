@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../app/api-client.js';
 import { Loading } from '../../app/ui/status.js';
+import { usePageTitle } from '../../app/use-page-title.js';
 import { useAuthConfig, useDemoSignIn, useSession, useSignIn } from './auth-api.js';
 
 /** Only same-app paths are followed after sign-in, never another origin. */
@@ -10,6 +11,7 @@ function safeNext(next: string | null): string {
 }
 
 export function SignInPage() {
+  usePageTitle('Sign in');
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const session = useSession();

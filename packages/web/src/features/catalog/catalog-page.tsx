@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { catalogEntityPath, qualifyRef } from '../../app/entity-refs.js';
 import { EntityLink } from '../../app/ui/entity-link.js';
 import { Pill, TagList } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
 import { useDebounced } from '../../app/use-debounced.js';
+import { usePageTitle } from '../../app/use-page-title.js';
 import { type Entity, specString, useEntities } from './catalog-api.js';
 import { PAGE_SIZE, useCatalogParams } from './catalog-params.js';
 import { FacetPanel } from './facet-panel.js';
@@ -19,14 +20,19 @@ const SORTABLE = [
 
 /** The catalog table: facet filters on the side, free-text search, sorting and paging. */
 export function CatalogPage() {
+  usePageTitle('Catalog');
   const { state, update, toggleFacet } = useCatalogParams();
   const [text, setText] = useState(state.text);
   const debouncedText = useDebounced(text, 250);
 
-  // The URL is the source of truth; typing writes to it once the user pauses.
+  // The URL is the source of truth; typing writes to it once the user pauses. Only
+  // typed text is written back, so a search arriving by link is not undone by a stale box.
+  const typing = useRef(false);
   useEffect(() => {
+    if (!typing.current || debouncedText !== text) return;
+    typing.current = false;
     if (debouncedText !== state.text) update({ text: debouncedText });
-  }, [debouncedText, state.text, update]);
+  }, [debouncedText, text, state.text, update]);
   useEffect(() => setText(state.text), [state.text]);
 
   const entities = useEntities({
@@ -66,7 +72,10 @@ export function CatalogPage() {
               aria-label="Filter the catalog"
               data-testid="catalog-filter"
               value={text}
-              onChange={(event) => setText(event.target.value)}
+              onChange={(event) => {
+                typing.current = true;
+                setText(event.target.value);
+              }}
             />
             <span className="muted small" data-testid="catalog-total">
               {entities.data ? `${total} ${total === 1 ? 'entity' : 'entities'}` : ''}

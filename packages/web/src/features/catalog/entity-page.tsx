@@ -3,6 +3,7 @@ import { ApiError } from '../../app/api-client.js';
 import { entityPath } from '../../app/entity-refs.js';
 import { Pill } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
+import { usePageTitle } from '../../app/use-page-title.js';
 import { type Entity, specString, useEntity, useEntityErrors } from './catalog-api.js';
 import { EntityErrors } from './entity-errors.js';
 import { EntityLinks } from './entity-links.js';
@@ -31,6 +32,7 @@ export function EntityPage() {
   const tab: Tab = (TABS as readonly string[]).includes(tabParam ?? '') ? (tabParam as Tab) : 'overview';
 
   const entity = useEntity(kind, namespace, name);
+  usePageTitle(entity.data?.metadata.title || entity.data?.metadata.name || name);
   const errors = useEntityErrors(kind, namespace, name);
 
   if (entity.isPending) return <Loading />;

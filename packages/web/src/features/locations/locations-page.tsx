@@ -4,6 +4,7 @@ import { EntityLink } from '../../app/ui/entity-link.js';
 import { Pill } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
 import { Time } from '../../app/ui/time.js';
+import { usePageTitle } from '../../app/use-page-title.js';
 import { formatWhere } from '../catalog/entity-errors.js';
 import {
   isBusy,
@@ -17,6 +18,7 @@ import { RegisterLocationForm } from './register-location-form.js';
 
 /** Every registered location with its last refresh, plus the register form. */
 export function LocationsPage() {
+  usePageTitle('Locations');
   const locations = useLocations();
   const [showForm, setShowForm] = useState(false);
   const refresh = useRefreshLocation();

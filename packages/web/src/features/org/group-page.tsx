@@ -4,6 +4,7 @@ import { ApiError } from '../../app/api-client.js';
 import { catalogEntityPath, entityPath } from '../../app/entity-refs.js';
 import { Pill } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
+import { usePageTitle } from '../../app/use-page-title.js';
 import { specString } from '../catalog/catalog-api.js';
 import { type Summary, useGroupView } from './org-api.js';
 
@@ -13,6 +14,7 @@ export function GroupPage() {
   const namespace = (params.namespace ?? 'default').toLowerCase();
   const name = (params.name ?? '').toLowerCase();
   const view = useGroupView(namespace, name);
+  usePageTitle(view.data?.group.metadata.title || view.data?.group.metadata.name || name);
 
   if (view.isPending) return <Loading />;
   if (view.isError) {

@@ -3,10 +3,12 @@ import { Link } from 'react-router-dom';
 import { entityPath } from '../../app/entity-refs.js';
 import { Pill } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
+import { usePageTitle } from '../../app/use-page-title.js';
 import { buildOrgForest, type OrgTreeItem, type OrgTreeNode, useOrgTree } from './org-api.js';
 
 /** The organisation: departments, tribes and squads as a tree; chapters and guilds beside it. */
 export function OrgPage() {
+  usePageTitle('Organisation');
   const tree = useOrgTree();
   const forest = useMemo(() => (tree.data ? buildOrgForest(tree.data) : undefined), [tree.data]);
 

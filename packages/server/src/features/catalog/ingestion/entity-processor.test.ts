@@ -5,7 +5,11 @@ import { MANAGED_BY_LOCATION, planChanges, prepareFile } from './entity-processo
 
 const context = { managedBy: 'git:/srv/web', origin: 'git:/srv/org' };
 
-function plan(files: ReturnType<typeof prepareFile>[], existing: EntityHeader[] = [], owners = new Map<string, string | null>()) {
+function plan(
+  files: ReturnType<typeof prepareFile>[],
+  existing: EntityHeader[] = [],
+  owners = new Map<string, string | null>(),
+) {
   return planChanges({
     locationId: 'L1',
     now: '2026-01-01T00:00:00.000Z',
@@ -29,7 +33,9 @@ describe('prepareFile', () => {
     expect(entity.entity.metadata.annotations?.[MANAGED_BY_LOCATION]).toBe('git:/srv/web');
     expect(entity.relations).toEqual([{ type: 'ownedBy', targetRef: 'group:default/team-a' }]);
     expect(entity.hash).toBe(b.entities[0]!.hash);
-    expect(prepareFile('catalog-info.yaml', componentYaml('web', { owner: 'x' }), context).entities[0]!.hash).not.toBe(entity.hash);
+    expect(prepareFile('catalog-info.yaml', componentYaml('web', { owner: 'x' }), context).entities[0]!.hash).not.toBe(
+      entity.hash,
+    );
   });
 
   it('collects Location targets and keeps going past a broken document', () => {
@@ -49,11 +55,17 @@ describe('planChanges', () => {
     const row = result.upserts[0]!.row;
     expect(row.generation).toBe(1);
     expect(JSON.parse(row.entity_json).metadata).toMatchObject({ uid: row.uid, generation: 1 });
-    expect(result.upserts[0]!.search.some((s) => s.key === 'metadata.uid' && s.value === row.uid.toLowerCase())).toBe(true);
+    expect(result.upserts[0]!.search.some((s) => s.key === 'metadata.uid' && s.value === row.uid.toLowerCase())).toBe(
+      true,
+    );
   });
 
   it('skips unchanged entities, rewrites changed ones and removes vanished ones', () => {
-    const before = prepareFile('a.yaml', `${componentYaml('same')}---\n${componentYaml('changes')}---\n${componentYaml('goes')}`, context);
+    const before = prepareFile(
+      'a.yaml',
+      `${componentYaml('same')}---\n${componentYaml('changes')}---\n${componentYaml('goes')}`,
+      context,
+    );
     const header = (ref: string, hash: string): EntityHeader => ({
       uid: `uid-${ref}`,
       entityRef: ref,
@@ -64,12 +76,20 @@ describe('planChanges', () => {
       createdAt: '2025-01-01T00:00:00.000Z',
     });
     const existing = before.entities.map((e) => header(e.ref, e.hash));
-    const after = prepareFile('a.yaml', `${componentYaml('same')}---\n${componentYaml('changes', { owner: 'b' })}`, context);
+    const after = prepareFile(
+      'a.yaml',
+      `${componentYaml('same')}---\n${componentYaml('changes', { owner: 'b' })}`,
+      context,
+    );
     const result = plan([after], existing);
     expect(result.unchanged).toBe(1);
     expect(result.updated).toEqual(['component:default/changes']);
     expect(result.removeRefs).toEqual(['component:default/goes']);
-    expect(result.upserts[0]!.row).toMatchObject({ uid: 'uid-component:default/changes', generation: 4, created_at: '2025-01-01T00:00:00.000Z' });
+    expect(result.upserts[0]!.row).toMatchObject({
+      uid: 'uid-component:default/changes',
+      generation: 4,
+      created_at: '2025-01-01T00:00:00.000Z',
+    });
   });
 
   it('reports duplicates within the location and conflicts with other locations', () => {

@@ -4,8 +4,8 @@ import type { Entity, EntityStatusItem } from '../model/entity.js';
 import {
   type ComputedRelation,
   computeRelations,
-  type DescriptorError,
   DEFAULT_NAMESPACE,
+  type DescriptorError,
   fullTextOf,
   parseDescriptors,
   toSearchRows,
@@ -99,7 +99,8 @@ export function prepareFile(path: string, text: string, context: ProcessContext)
         ...(typeof spec.target === 'string' ? [spec.target] : []),
         ...(Array.isArray(spec.targets) ? spec.targets.filter((t): t is string => typeof t === 'string') : []),
       ];
-      for (const target of targets) outcome.targets.push({ filePath: path, entityRef: doc.entityRef, type, target, optional });
+      for (const target of targets)
+        outcome.targets.push({ filePath: path, entityRef: doc.entityRef, type, target, optional });
     }
   }
   return outcome;
@@ -186,7 +187,10 @@ export function planChanges(input: PlanInput): Plan {
       const at = { filePath: file.path, entityRef: prepared.ref, line: prepared.line, column: null, field: null };
       const firstFile = taken.get(prepared.ref);
       if (firstFile !== undefined) {
-        error({ ...at, message: `Entity ${prepared.ref} is defined twice in this location: in ${firstFile} and ${file.path}` });
+        error({
+          ...at,
+          message: `Entity ${prepared.ref} is defined twice in this location: in ${firstFile} and ${file.path}`,
+        });
         continue;
       }
       const own = existing.get(prepared.ref);
@@ -258,6 +262,7 @@ function toWrite(prepared: PreparedEntity, own: EntityHeader | undefined, input:
     generation,
     createdAt: own?.createdAt ?? input.now,
     now: input.now,
+    replaces: own !== undefined,
   });
 }
 
@@ -280,6 +285,7 @@ function keepFlagged(
     generation: own.generation,
     createdAt: own.createdAt,
     now: input.now,
+    replaces: true,
   });
 }
 
@@ -295,6 +301,7 @@ function buildWrite(
     generation: number;
     createdAt: string;
     now: string;
+    replaces: boolean;
   },
 ): EntityWrite {
   const owner = relations.find((r) => r.type === 'ownedBy')?.targetRef;
@@ -314,6 +321,7 @@ function buildWrite(
       created_at: meta.createdAt,
       updated_at: meta.now,
     },
+    replaces: meta.replaces,
     relations,
     search: toSearchRows(entity, relations).map((r) => ({ key: r.key, value: r.value })),
   };

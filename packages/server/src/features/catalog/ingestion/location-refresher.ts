@@ -1,16 +1,16 @@
 import { newId, nowIso } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logging.js';
+import { type LocationSpec, locationRef, resolveChildTarget } from '../locations/location-target.js';
+import { isReadAllowed, type ReadAllowList } from '../locations/read-guard.js';
 import type { Entity } from '../model/entity.js';
 import type { DescriptorError } from '../model/index.js';
-import { locationRef, type LocationSpec, resolveChildTarget } from '../locations/location-target.js';
-import { isReadAllowed, type ReadAllowList } from '../locations/read-guard.js';
 import type { CatalogWriteStore, LocationRow } from '../store/catalog-write-store.js';
 import {
   type FileOutcome,
   type LocationTargetRef,
+  type ProcessContext,
   planChanges,
   prepareFile,
-  type ProcessContext,
   targetsOfStoredEntity,
 } from './entity-processor.js';
 import { createKeyedLock } from './keyed-lock.js';
@@ -61,7 +61,11 @@ export interface StoredOptions {
 export function specOf(row: Pick<LocationRow, 'type' | 'target' | 'options_json'>): LocationSpec {
   const options = JSON.parse(row.options_json || '{}') as StoredOptions;
   if (row.type === 'git') {
-    return { type: 'git', target: row.target, options: { ref: options.ref ?? 'HEAD', path: options.path ?? 'catalog-info.yaml' } };
+    return {
+      type: 'git',
+      target: row.target,
+      options: { ref: options.ref ?? 'HEAD', path: options.path ?? 'catalog-info.yaml' },
+    };
   }
   return { type: 'url', target: row.target, options: {} };
 }
@@ -160,7 +164,9 @@ export function createLocationRefresher(deps: {
 
     const existing = await store.entityHeaders(locationId);
     const ownRefs = new Set(existing.map((h) => h.entityRef));
-    const foreign = [...new Set(walk.outcomes.flatMap((o) => o.entities.map((e) => e.ref)))].filter((r) => !ownRefs.has(r));
+    const foreign = [...new Set(walk.outcomes.flatMap((o) => o.entities.map((e) => e.ref)))].filter(
+      (r) => !ownRefs.has(r),
+    );
     const owners = await store.ownersOf(foreign);
     const ownerNames = new Map<string | null, string>();
     for (const id of new Set(owners.values())) {
@@ -182,7 +188,16 @@ export function createLocationRefresher(deps: {
       describeLocation: (id) => ownerNames.get(id) ?? String(id),
     });
     for (const message of walk.locationErrors) {
-      plan.errors.push({ id: newId(), filePath: null, entityRef: null, line: null, column: null, field: null, level: 'error', message });
+      plan.errors.push({
+        id: newId(),
+        filePath: null,
+        entityRef: null,
+        line: null,
+        column: null,
+        field: null,
+        level: 'error',
+        message,
+      });
     }
 
     const children = await planChildren(row, chain.trusted, walk.externals, plan.errors);
@@ -241,7 +256,10 @@ export function createLocationRefresher(deps: {
         });
         result.childrenCreated.push(id);
       } catch (error) {
-        logger.warn({ location: locationId, child: child.target, err: (error as Error).message }, 'child location not created');
+        logger.warn(
+          { location: locationId, child: child.target, err: (error as Error).message },
+          'child location not created',
+        );
       }
     }
     if (run.depth < MAX_LOCATION_DEPTH) {
@@ -311,7 +329,8 @@ export function createLocationRefresher(deps: {
         else if (child.kind === 'external') externals.push({ ref, spec: child.spec, outcome });
         else {
           const matches = listing.match(child.pattern);
-          if (matches.length === 0 && !ref.optional) report(`Target "${ref.target}" matches no file (${child.pattern})`);
+          if (matches.length === 0 && !ref.optional)
+            report(`Target "${ref.target}" matches no file (${child.pattern})`);
           frontier.push(...matches);
         }
       }
@@ -326,7 +345,16 @@ export function createLocationRefresher(deps: {
     row: LocationRow,
     trusted: boolean,
     externals: { ref: LocationTargetRef; spec: LocationSpec; outcome?: FileOutcome }[],
-    errors: { id: string; filePath: string | null; entityRef: string | null; line: number | null; column: number | null; field: string | null; level: 'error' | 'warning'; message: string }[],
+    errors: {
+      id: string;
+      filePath: string | null;
+      entityRef: string | null;
+      line: number | null;
+      column: number | null;
+      field: string | null;
+      level: 'error' | 'warning';
+      message: string;
+    }[],
   ) {
     const wanted = new Map<string, LocationSpec>();
     for (const { ref, spec, outcome } of externals) {

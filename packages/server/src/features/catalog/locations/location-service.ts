@@ -1,7 +1,6 @@
-import type { Actor } from '../../../platform/auth/actor.js';
-import { assertCanWrite } from '../../../platform/auth/authorize.js';
-import type { MembershipResolver } from '../../../platform/auth/actor.js';
+import type { Actor, MembershipResolver } from '../../../platform/auth/actor.js';
 import { SYSTEM_ACTOR } from '../../../platform/auth/actor.js';
+import { assertCanWrite } from '../../../platform/auth/authorize.js';
 import type { EventLog } from '../../../platform/events/event-log.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../platform/http/problem.js';
 import { newId, nowIso } from '../../../platform/ids.js';
@@ -212,7 +211,11 @@ export function createLocationService(deps: {
     updated: string[],
     removed: string[],
   ): Promise<void> {
-    const all = [...added.map((r) => ['added', r]), ...updated.map((r) => ['updated', r]), ...removed.map((r) => ['removed', r])];
+    const all = [
+      ...added.map((r) => ['added', r]),
+      ...updated.map((r) => ['updated', r]),
+      ...removed.map((r) => ['removed', r]),
+    ];
     for (let i = 0; i < all.length; i += REFS_PER_EVENT) {
       const slice = all.slice(i, i + REFS_PER_EVENT);
       const pick = (kind: string) => slice.filter(([k]) => k === kind).map(([, r]) => r!);
@@ -230,7 +233,11 @@ export function createLocationService(deps: {
 
   /** Queues a refresh; waiting duplicates collapse into one job per location. */
   async function requestRefresh(id: string): Promise<void> {
-    await queue.enqueue(REFRESH_LOCATION_JOB, { locationId: id }, { key: `${REFRESH_LOCATION_JOB}:${id}`, maxAttempts: 4 });
+    await queue.enqueue(
+      REFRESH_LOCATION_JOB,
+      { locationId: id },
+      { key: `${REFRESH_LOCATION_JOB}:${id}`, maxAttempts: 4 },
+    );
   }
 
   async function requestRefreshBy(actor: Actor, id: string): Promise<void> {

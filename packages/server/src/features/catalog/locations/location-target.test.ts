@@ -8,7 +8,9 @@ describe('normalizeLocation', () => {
       target: '/srv/repos/web',
       options: { ref: 'HEAD', path: 'catalog-info.yaml' },
     });
-    expect(normalizeLocation({ type: 'git', target: 'https://git.example.com/org/web.git#main:catalog/**/*.yaml' })).toEqual({
+    expect(
+      normalizeLocation({ type: 'git', target: 'https://git.example.com/org/web.git#main:catalog/**/*.yaml' }),
+    ).toEqual({
       type: 'git',
       target: 'https://git.example.com/org/web.git',
       options: { ref: 'main', path: 'catalog/**/*.yaml' },
@@ -26,11 +28,19 @@ describe('normalizeLocation', () => {
   it('rejects bad types, refs, option-like targets and paths leaving the repository', () => {
     expect(() => normalizeLocation({ type: 'svn', target: 'x' })).toThrow(/not supported/);
     expect(() => normalizeLocation({ type: 'git', target: '--upload-pack=x' })).toThrow(/must not start/);
-    expect(() => normalizeLocation({ type: 'git', target: '/r', options: { ref: '-x' } })).toThrow(/not a valid git ref/);
-    expect(() => normalizeLocation({ type: 'git', target: '/r', options: { path: '../etc/passwd' } })).toThrow(/inside the repository/);
-    expect(() => normalizeLocation({ type: 'git', target: '/r', options: { path: '/etc/passwd' } })).toThrow(/inside the repository/);
+    expect(() => normalizeLocation({ type: 'git', target: '/r', options: { ref: '-x' } })).toThrow(
+      /not a valid git ref/,
+    );
+    expect(() => normalizeLocation({ type: 'git', target: '/r', options: { path: '../etc/passwd' } })).toThrow(
+      /inside the repository/,
+    );
+    expect(() => normalizeLocation({ type: 'git', target: '/r', options: { path: '/etc/passwd' } })).toThrow(
+      /inside the repository/,
+    );
     expect(() => normalizeLocation({ type: 'url', target: 'ftp://x/y.yaml' })).toThrow(/http\(s\) or file/);
-    expect(() => normalizeLocation({ type: 'url', target: 'https://x/y.yaml', options: { ref: 'main' } })).toThrow(/no options/);
+    expect(() => normalizeLocation({ type: 'url', target: 'https://x/y.yaml', options: { ref: 'main' } })).toThrow(
+      /no options/,
+    );
   });
 
   it('tells local paths from remotes', () => {

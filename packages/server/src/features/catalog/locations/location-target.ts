@@ -1,5 +1,4 @@
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { posix } from 'node:path';
+import { isAbsolute, posix, resolve as resolvePath } from 'node:path';
 import { ValidationError } from '../../../platform/http/problem.js';
 
 /**
@@ -41,7 +40,8 @@ export interface LocationInput {
  */
 export function normalizeLocation(input: LocationInput, cwd: string = process.cwd()): LocationSpec {
   const target = typeof input.target === 'string' ? input.target.trim() : '';
-  if (!target) throw new ValidationError('target must be a non-empty string', [{ field: 'target', message: 'required' }]);
+  if (!target)
+    throw new ValidationError('target must be a non-empty string', [{ field: 'target', message: 'required' }]);
   if (target.startsWith('-')) {
     throw new ValidationError(`target "${target}" must not start with "-"`, [{ field: 'target', message: 'invalid' }]);
   }
@@ -69,7 +69,9 @@ export function normalizeLocation(input: LocationInput, cwd: string = process.cw
   const ref = (input.options?.ref ?? short.ref ?? DEFAULT_GIT_REF).trim();
   const path = (input.options?.path ?? short.path ?? DEFAULT_DESCRIPTOR_PATH).trim();
   if (!ref || ref.startsWith('-') || /[\s:~^?*[\\]/.test(ref)) {
-    throw new ValidationError(`ref "${ref}" is not a valid git ref`, [{ field: 'options.ref', message: 'invalid ref' }]);
+    throw new ValidationError(`ref "${ref}" is not a valid git ref`, [
+      { field: 'options.ref', message: 'invalid ref' },
+    ]);
   }
   checkRepoPath(path, 'options.path');
   return { type: 'git', target: repo, options: { ref, path } };
@@ -157,7 +159,10 @@ export function resolveChildTarget(
         spec: normalizeLocation({ type: 'url', target: posix.join(posix.dirname(parent.target), target) }),
       };
     }
-    return { kind: 'external', spec: normalizeLocation({ type: 'url', target: new URL(target, parent.target).toString() }) };
+    return {
+      kind: 'external',
+      spec: normalizeLocation({ type: 'url', target: new URL(target, parent.target).toString() }),
+    };
   } catch (error) {
     return { kind: 'invalid', message: (error as Error).message };
   }

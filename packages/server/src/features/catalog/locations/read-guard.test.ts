@@ -5,7 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../platform/auth/actor.js';
 import { assertReadable, isReadAllowed } from './read-guard.js';
 
-const user: Actor = { kind: 'user', id: 'u', userRef: 'user:default/jane', displayName: 'Jane', isAdmin: false, scopes: ['read', 'write'] };
+const user: Actor = {
+  kind: 'user',
+  id: 'u',
+  userRef: 'user:default/jane',
+  displayName: 'Jane',
+  isAdmin: false,
+  scopes: ['read', 'write'],
+};
 const admin: Actor = { ...user, id: 'a', isAdmin: true, scopes: ['read', 'write', 'admin'] };
 const root = mkdtempSync(join(tmpdir(), 'backbeat-guard-'));
 const allowed = join(root, 'allowed');
@@ -28,7 +35,9 @@ describe('assertReadable', () => {
     expect(() => assertReadable(user, join(allowed, 'repo'), list)).not.toThrow();
     expect(() => assertReadable(user, `file://${join(allowed, 'repo')}`, list)).not.toThrow();
 
-    expect(() => assertReadable(user, 'https://evil.example.com/x.yaml', list)).toThrow(/host is not on the read allow-list/);
+    expect(() => assertReadable(user, 'https://evil.example.com/x.yaml', list)).toThrow(
+      /host is not on the read allow-list/,
+    );
     expect(() => assertReadable(user, 'http://169.254.169.254/latest', list)).toThrow(/403|allow-list/);
     expect(() => assertReadable(user, '/etc/passwd', list)).toThrow(/path is not on the read allow-list/);
     expect(() => assertReadable(user, join(allowed, '..', 'x'), list)).toThrow(/allow-list/);
@@ -38,9 +47,13 @@ describe('assertReadable', () => {
   });
 
   it('needs a signed-in actor with write access', () => {
-    expect(() => assertReadable(undefined, 'https://git.example.com/x', list)).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => assertReadable(undefined, 'https://git.example.com/x', list)).toThrow(
+      expect.objectContaining({ status: 401 }),
+    );
     const readOnly: Actor = { ...user, kind: 'token', scopes: ['read'] };
-    expect(() => assertReadable(readOnly, 'https://git.example.com/x', list)).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => assertReadable(readOnly, 'https://git.example.com/x', list)).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
     const adminReadToken: Actor = { ...admin, kind: 'token', scopes: ['read', 'write'] };
     expect(() => assertReadable(adminReadToken, '/etc/passwd', list)).toThrow(expect.objectContaining({ status: 403 }));
   });

@@ -12,7 +12,6 @@ import {
   insertTestEntities,
   user,
 } from '../store/testing/catalog-test-data.js';
-import { createCatalogMembership } from '../views/org-views.js';
 
 type App = ReturnType<typeof createTestCatalogApp>['app'];
 
@@ -21,7 +20,6 @@ const FILLERS = Array.from({ length: 25 }, (_, i) => `svc-${String(i).padStart(2
 describe('catalog read API', () => {
   let database: TestDatabase;
   let app: App;
-  let readStore: ReturnType<typeof createTestCatalogApp>['readStore'];
 
   const get = async (path: string) => {
     const res = await app.request(`/api/catalog${path}`);
@@ -44,7 +42,7 @@ describe('catalog read API', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrations: { ...catalogMigrations, ...catalogReadMigrations } });
-    ({ app, readStore } = createTestCatalogApp(database));
+    ({ app } = createTestCatalogApp(database));
     await insertTestEntities(database, [
       group('music', { type: 'department', children: ['group:default/playback'] }, { title: 'Music' }),
       group('playback', { type: 'tribe' }, { title: 'Playback Tribe' }),
@@ -540,16 +538,62 @@ describe('catalog read API', () => {
         },
       ]);
     });
+  });
 
-    it('resolves group membership through parents', async () => {
-      const membership = createCatalogMembership(readStore);
-      expect(await membership.groupsOf('user:default/alice')).toEqual([
-        'group:default/music',
-        'group:default/playback',
-        'group:default/team-a',
+  describe('ancestry through locations', () => {
+    let ancestryDb: TestDatabase;
+    beforeAll(async () => {
+      ancestryDb = await createTestDatabase({ migrations: { ...catalogMigrations, ...catalogReadMigrations } });
+    });
+    afterAll(() => ancestryDb?.dispose());
+
+    it('traces an entity back through the Location entities that led to it', async () => {
+      const db = ancestryDb.db as unknown as Kysely<CatalogTables>;
+      const location = (id: string, parent: string | null) => ({
+        id,
+        type: 'url',
+        target: `https://git.example.com/${id}.yaml`,
+        options_json: '{}',
+        parent_location_id: parent,
+        created_by: 'user:default/tester',
+        refresh_state: 'done',
+        entity_count: 1,
+        error_count: 0,
+        created_at: '2026-01-01T00:00:00.000Z',
+      });
+      await db
+        .insertInto('catalog_locations')
+        .values([location('root', null), location('child', 'root')])
+        .execute();
+      await insertTestEntities(ancestryDb, [
+        [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Location',
+            metadata: { name: 'all-teams' },
+            spec: { type: 'url', targets: ['https://git.example.com/child.yaml'] },
+          },
+          { locationId: 'root' },
+        ],
+        [component('deep', { owner: 'team-a' }), { locationId: 'child' }],
       ]);
-      expect(await membership.groupsOf('User:Default/Bob')).toContain('group:default/team-a');
-      expect(await membership.groupsOf('user:default/nobody')).toEqual([]);
+      const res = await createTestCatalogApp(ancestryDb).app.request(
+        '/api/catalog/entities/by-name/component/default/deep/ancestry',
+      );
+      const body = (await res.json()) as {
+        rootEntityRef: string;
+        items: { entity: Entity; parentEntityRefs: string[] }[];
+      };
+      expect(body.rootEntityRef).toBe('component:default/deep');
+      expect(
+        body.items.map((i: { entity: Entity; parentEntityRefs: string[] }) => [
+          i.entity.metadata.name,
+          i.parentEntityRefs,
+        ]),
+      ).toEqual([
+        ['deep', ['location:default/all-teams']],
+        ['all-teams', []],
+      ]);
     });
   });
 });

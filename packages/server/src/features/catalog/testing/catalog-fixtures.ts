@@ -49,10 +49,19 @@ export function testActor(overrides: Partial<Actor> = {}): Actor {
   };
 }
 
-export const ADMIN: Actor = testActor({ id: 'admin', userRef: 'user:default/admin', displayName: 'Admin', isAdmin: true, scopes: ['read', 'write', 'admin'] });
+export const ADMIN: Actor = testActor({
+  id: 'admin',
+  userRef: 'user:default/admin',
+  displayName: 'Admin',
+  isAdmin: true,
+  scopes: ['read', 'write', 'admin'],
+});
 
 /** A Component descriptor as YAML text. */
-export function componentYaml(name: string, spec: { owner?: string; dependsOn?: string[]; system?: string } = {}): string {
+export function componentYaml(
+  name: string,
+  spec: { owner?: string; dependsOn?: string[]; system?: string } = {},
+): string {
   const lines = [
     'apiVersion: backstage.io/v1alpha1',
     'kind: Component',
@@ -70,7 +79,14 @@ export function componentYaml(name: string, spec: { owner?: string; dependsOn?: 
 }
 
 export function groupYaml(name: string, spec: { parent?: string; members?: string[] } = {}): string {
-  const lines = ['apiVersion: backstage.io/v1alpha1', 'kind: Group', 'metadata:', `  name: ${name}`, 'spec:', '  type: squad'];
+  const lines = [
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Group',
+    'metadata:',
+    `  name: ${name}`,
+    'spec:',
+    '  type: squad',
+  ];
   if (spec.parent) lines.push(`  parent: ${spec.parent}`);
   lines.push('  children: []');
   if (spec.members) lines.push(`  members: [${spec.members.join(', ')}]`);

@@ -1,4 +1,3 @@
-import type { MembershipResolver } from '../../../platform/auth/actor.js';
 import type { Entity } from '../model/entity.js';
 import { type CatalogReadStore, groupRelations, parseRow, type RelationRow } from '../store/catalog-read-store.js';
 import { byName, type EntitySummary, stringOrNull, summarize } from './entity-summary.js';
@@ -137,41 +136,6 @@ export async function orgTree(readStore: CatalogReadStore): Promise<{ items: Org
     });
   }
   return { items: items.sort(byName) };
-}
-
-/**
- * Answers "which groups is this person in", directly or through parent groups,
- * from the catalog's relations. Auth uses it to decide who may change what.
- *
- * @example
- * const membership = createCatalogMembership(readStore);
- * await membership.groupsOf('user:default/jane') // ['group:default/payments', 'group:default/finance']
- */
-export function createCatalogMembership(readStore: CatalogReadStore): MembershipResolver {
-  return {
-    async groupsOf(userRef: string): Promise<string[]> {
-      const ref = userRef.trim().toLocaleLowerCase('en-US');
-      const direct = (groupRelations([ref], await readStore.relationsTouching([ref])).get(ref) ?? [])
-        .filter((r) => r.type === 'memberOf')
-        .map((r) => r.targetRef);
-      const found = new Set<string>(direct);
-      let frontier = direct;
-      for (let depth = 0; depth < MAX_ORG_DEPTH && frontier.length > 0; depth++) {
-        const relations = groupRelations(frontier, await readStore.relationsTouching(frontier));
-        const next: string[] = [];
-        for (const group of frontier) {
-          for (const r of relations.get(group) ?? []) {
-            if (r.type === 'childOf' && !found.has(r.targetRef)) {
-              found.add(r.targetRef);
-              next.push(r.targetRef);
-            }
-          }
-        }
-        frontier = next;
-      }
-      return [...found].sort();
-    },
-  };
 }
 
 async function descendantsOf(readStore: CatalogReadStore, groupRef: string): Promise<string[]> {

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runGit } from '../run-git.js';
 
-const IDENTITY = ['-c', 'user.name=Backbeat Test', '-c', 'user.email=test@backbeat.invalid', '-c', 'commit.gpgsign=false'];
+const IDENTITY = [
+  '-c',
+  'user.name=Backbeat Test',
+  '-c',
+  'user.email=test@backbeat.invalid',
+  '-c',
+  'commit.gpgsign=false',
+];
 
 /** A real git repository in a temp directory, for tests. */
 export interface TestRepo {
