@@ -20,6 +20,17 @@ spec:
   owner: playback-squad
 `;
 
+// A descriptor the catalog must reject, naming the file and line.
+const BROKEN = `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: not a valid name!
+spec:
+  type: service
+  lifecycle: experimental
+  owner: playback-squad
+`;
+
 describe('locations and audit log in Chromium', () => {
   let app: RunningApp;
   let session: BrowserSession;
@@ -75,7 +86,7 @@ describe('locations and audit log in Chromium', () => {
 
   it('lets an admin preview, register, refresh and delete a location', async () => {
     expect(app.adminSignInPath).toBeDefined();
-    const repo = createGitRepo({ 'catalog-info.yaml': WIDGET });
+    const repo = createGitRepo({ 'catalog-info.yaml': WIDGET, 'broken.yaml': BROKEN });
     const admin = await openBrowser(app.baseUrl);
     try {
       const { page } = admin;
@@ -86,16 +97,28 @@ describe('locations and audit log in Chromium', () => {
 
       const form = page.getByTestId('register-location');
       await form.getByLabel('Repository').fill(repo);
-      await form.getByLabel('Path or glob').fill('catalog-info.yaml');
+      await form.getByLabel('Path or glob').fill('*.yaml');
       await form.getByRole('button', { name: 'Preview' }).click();
-      const preview = page.getByTestId('location-preview');
-      await preview.getByText('component:default/e2e-widget').waitFor();
-
-      await form.getByRole('button', { name: 'Register' }).click();
+      // The preview names the broken file; registering anyway still reads the good one.
+      const problems = form.getByRole('alert');
+      await problems
+        .getByText(/broken\.yaml/)
+        .first()
+        .waitFor();
+      await form.getByRole('button', { name: 'Register anyway' }).click();
       await form.waitFor({ state: 'detached' });
       const row = page.getByTestId('location-row').filter({ hasText: 'backbeat-e2e-repo-' });
       await row.waitFor();
       await expect.poll(() => row.locator('td:nth-child(6)').textContent(), { timeout: 30_000 }).toBe('1');
+
+      // The broken descriptor shows up as an error with its file, without stopping the good one.
+      await expect.poll(() => row.locator('td:nth-child(7)').textContent()).toMatch(/^[1-9]/);
+      await row.getByRole('button', { name: 'Show errors' }).click();
+      const errors = page.getByTestId('location-errors');
+      await errors
+        .getByText(/broken\.yaml/)
+        .first()
+        .waitFor();
 
       await row.getByRole('button', { name: 'Refresh' }).click();
       await expect.poll(() => row.getByRole('button', { name: 'Refresh' }).isEnabled()).toBe(true);

@@ -28,7 +28,11 @@ const SERVICES = Array.from({ length: 12 }, (_, i) => `service-${String(i).padSt
  * The published `@backstage/catalog-client`, unmodified, against a real HTTP
  * server: what Backstage plugins and scripts would see.
  */
-function describeClientAgainst(name: string, start: () => Promise<RunningCatalog>): void {
+function describeClientAgainst(
+  name: string,
+  start: () => Promise<RunningCatalog>,
+  options: { hasLocations?: boolean } = {},
+): void {
   describe(`@backstage/catalog-client against ${name}`, () => {
     let running: RunningCatalog;
     let client: CatalogClient;
@@ -169,6 +173,12 @@ function describeClientAgainst(name: string, start: () => Promise<RunningCatalog
       ]);
     });
 
+    it.runIf(options.hasLocations)('lists locations', async () => {
+      const { items } = await client.getLocations({}, token);
+      expect(Array.isArray(items)).toBe(true);
+      expect(await client.getLocationById('no-such-location', token)).toBeUndefined();
+    });
+
     it('gets the ancestry of an entity', async () => {
       const ancestry = await client.getEntityAncestors({ entityRef: 'component:default/web' }, token);
       expect(ancestry.rootEntityRef).toBe('component:default/web');
@@ -239,7 +249,7 @@ async function startBackbeat(): Promise<RunningCatalog> {
 }
 
 describeClientAgainst('the catalog routes', startCatalogRoutesOnly);
-describeClientAgainst('the full server', startBackbeat);
+describeClientAgainst('the full server', startBackbeat, { hasLocations: true });
 
 async function waitForOtherConnectionsToClose(database: Database): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { errorMessage } from '../api-client.js';
+import { ApiError, errorMessage } from '../api-client.js';
 
 /** A quiet spinner with a label, for any pending query. */
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -33,4 +33,38 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
       {children && <div className="hint">{children}</div>}
     </div>
   );
+}
+
+/**
+ * A failed request with the server's `detail` and, when the problem lists them,
+ * each of its `errors` (file, line, field and message).
+ */
+export function ProblemDetails({ error }: { error: unknown }) {
+  const items = error instanceof ApiError ? (error.problem.errors ?? []).map(describeProblemItem) : [];
+  return (
+    <div className="state state-error problem" role="alert">
+      <span>{errorMessage(error)}</span>
+      {items.length > 0 && (
+        <ul className="problem-list">
+          {items.slice(0, 20).map((item, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: problem items have no identity
+            <li key={index}>{item}</li>
+          ))}
+          {items.length > 20 && <li>…and {items.length - 20} more</li>}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function describeProblemItem(item: unknown): string {
+  if (typeof item === 'string') return item;
+  if (item && typeof item === 'object') {
+    const { field, path, pointer, message, detail } = item as Record<string, unknown>;
+    const where = [field, path, pointer].find((v) => typeof v === 'string' && v.length > 0) as string | undefined;
+    const what = [message, detail].find((v) => typeof v === 'string') as string | undefined;
+    if (where && what) return `${where}: ${what}`;
+    if (what) return what;
+  }
+  return JSON.stringify(item);
 }

@@ -170,7 +170,7 @@ function EntityRow({ entity }: { entity: Entity }) {
         <Pill tone="kind">{entity.kind.toLowerCase()}</Pill>
       </td>
       <td>{specString(entity, 'type') ?? <span className="muted">—</span>}</td>
-      <td className="nowrap">
+      <td className="cell-owner">
         {owner ? (
           <EntityLink
             entityRef={qualifyRef(owner, { kind: 'group', namespace: entity.metadata.namespace })}

@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { errorMessage } from '../../app/api-client.js';
+import { ApiError } from '../../app/api-client.js';
 import { catalogEntityPath } from '../../app/entity-refs.js';
 import { Pill } from '../../app/ui/pill.js';
+import { ProblemDetails } from '../../app/ui/status.js';
 import { type RegisterInput, type RegisterResult, useRegisterLocation } from './locations-api.js';
 
 /** Register a git location, with a dry-run preview of the entities it would add. */
@@ -10,7 +11,12 @@ export function RegisterLocationForm({ onDone }: { onDone: () => void }) {
   const [target, setTarget] = useState('');
   const [ref, setRef] = useState('');
   const [path, setPath] = useState('');
-  const [preview, setPreview] = useState<{ input: string; result: RegisterResult } | undefined>();
+  // What the last preview of exactly these inputs found: entities, or descriptor problems.
+  const [preview, setPreview] = useState<
+    | { input: string; result: RegisterResult; problems?: undefined }
+    | { input: string; problems: ApiError; result?: undefined }
+    | undefined
+  >();
   const register = useRegisterLocation();
 
   const body = (): RegisterInput => ({
@@ -24,6 +30,15 @@ export function RegisterLocationForm({ onDone }: { onDone: () => void }) {
     register.mutate(
       { body: body(), dryRun },
       {
+        onError: (error) => {
+          // Descriptor problems do not block registering: good descriptors are read and the
+          // problems are listed on the location. An unreachable target or a bad request does.
+          if (dryRun && error instanceof ApiError && error.status === 400 && (error.problem.errors?.length ?? 0) > 0) {
+            setPreview({ input: key, problems: error });
+          } else if (dryRun) {
+            setPreview(undefined);
+          }
+        },
         onSuccess: (result) => {
           if (dryRun) setPreview({ input: key, result });
           else {
@@ -80,16 +95,18 @@ export function RegisterLocationForm({ onDone }: { onDone: () => void }) {
             title={previewIsCurrent ? undefined : 'Preview first'}
             onClick={() => run(false)}
           >
-            Register
+            {preview?.problems && previewIsCurrent ? 'Register anyway' : 'Register'}
           </button>
         </div>
       </form>
-      {register.isError && (
-        <div className="state state-error" role="alert">
-          {errorMessage(register.error)}
-        </div>
+      {register.isError && <ProblemDetails error={register.error} />}
+      {preview?.problems && previewIsCurrent && !register.isError && (
+        <p className="muted small">
+          The other descriptors are fine. Registering anyway reads them and lists these problems on the location until
+          they are fixed.
+        </p>
       )}
-      {preview && previewIsCurrent && <Preview result={preview.result} />}
+      {preview?.result && previewIsCurrent && <Preview result={preview.result} />}
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { type LocationSpec, locationRef, resolveChildTarget } from '../locations
 import { isReadAllowed, type ReadAllowList } from '../locations/read-guard.js';
 import type { Entity } from '../model/entity.js';
 import type { DescriptorError } from '../model/index.js';
-import type { CatalogWriteStore, LocationRow } from '../store/catalog-write-store.js';
+import type { CatalogWriteStore, EntityHeader, LocationRow } from '../store/catalog-write-store.js';
 import {
   type FileOutcome,
   type LocationTargetRef,
@@ -159,10 +159,10 @@ export function createLocationRefresher(deps: {
     const listing = await snapshot.listFiles();
     const chain = await chainOf(row);
     const context: ProcessContext = { managedBy: locationRef(row), origin: locationRef(chain.root) };
-    const walk = await walkFiles(row, spec, listing, context);
+    const existing = await store.entityHeaders(locationId);
+    const walk = await walkFiles(row, spec, listing, context, existing);
     result.filesRead = walk.outcomes.length;
 
-    const existing = await store.entityHeaders(locationId);
     const ownRefs = new Set(existing.map((h) => h.entityRef));
     const foreign = [...new Set(walk.outcomes.flatMap((o) => o.entities.map((e) => e.ref)))].filter(
       (r) => !ownRefs.has(r),
@@ -278,10 +278,16 @@ export function createLocationRefresher(deps: {
   }
 
   /** Visits the location's files: the ones its path matches, then those its `Location` entities name, until none are new. */
-  async function walkFiles(row: LocationRow, spec: LocationSpec, listing: FileListing, context: ProcessContext) {
+  async function walkFiles(
+    row: LocationRow,
+    spec: LocationSpec,
+    listing: FileListing,
+    context: ProcessContext,
+    existing: readonly EntityHeader[],
+  ) {
     const stored = await store.listFiles(row.id);
     const storedLocations = new Map<string, LocationTargetRef[]>();
-    const headers = (await store.entityHeaders(row.id)).filter((h) => h.kind === 'location' && h.filePath);
+    const headers = existing.filter((h) => h.kind === 'location' && h.filePath);
     if (headers.length > 0) {
       const json = await store.entityJsonByRefs(headers.map((h) => h.entityRef));
       for (const h of headers) {
@@ -431,7 +437,7 @@ export function createLocationRefresher(deps: {
       entity_count: 0,
       error_count: 0,
     };
-    const walk = await walkFiles(fake, spec, listing, { managedBy: ref, origin: ref });
+    const walk = await walkFiles(fake, spec, listing, { managedBy: ref, origin: ref }, []);
     const errors = walk.outcomes.flatMap((o) => o.errors);
     for (const message of walk.locationErrors) errors.push({ file: spec.target, message });
     return { entities: walk.outcomes.flatMap((o) => o.entities.map((e) => e.entity)), errors };

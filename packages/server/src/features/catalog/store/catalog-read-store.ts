@@ -160,6 +160,26 @@ export class CatalogReadStore {
       .execute();
   }
 
+  /**
+   * For each entity at one end of a relation, how many distinct entities it is
+   * related to, counting both declared directions: `(ownedBy, ownerOf)` counts,
+   * per owner, the entities that declare `ownedBy` it plus those it declares
+   * `ownerOf`. One GROUP BY, whatever the catalog size.
+   *
+   * @example
+   * await readStore.countRelated('ownedBy', 'ownerOf') // Map { 'group:default/team-a' => 12, ... }
+   */
+  async countRelated(type: string, inverseType: string): Promise<Map<string, number>> {
+    const { rows } = await sql<{ ref: string; n: number | string }>`
+      select pairs.ref as ref, count(distinct pairs.other) as n from (
+        select r.target_ref as ref, r.source_ref as other from catalog_relations r where r.type = ${type}
+        union all
+        select r.source_ref as ref, r.target_ref as other from catalog_relations r where r.type = ${inverseType}
+      ) pairs
+      group by pairs.ref`.execute(this.db);
+    return new Map(rows.map((row) => [row.ref, Number(row.n)]));
+  }
+
   /** Canonical refs of every entity of a kind (any case). */
   async refsOfKind(kind: string): Promise<string[]> {
     const rows = await this.db

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../../platform/db/database.js';
 import type { CatalogTables } from '../migrations.js';
 
@@ -295,9 +295,22 @@ export function createCatalogWriteStore(database: Database) {
     return [...ids];
   }
 
+  let cacheSized = database.dialect !== 'sqlite';
+  /**
+   * SQLite's default page cache (2 MB) is far smaller than the search indexes of a
+   * large catalog; a refresh writing thousands of entities then spills and re-reads
+   * index pages constantly. 64 MB keeps them in memory. Per connection, set once.
+   */
+  async function ensureSqliteCache(): Promise<void> {
+    if (cacheSized) return;
+    cacheSized = true;
+    await sql`pragma cache_size = -65536`.execute(db);
+  }
+
   async function applyLocationChanges(
     changes: LocationChangeSet,
   ): Promise<{ entityCount: number; errorCount: number }> {
+    await ensureSqliteCache();
     return db.transaction().execute(async (trx) => {
       const L = changes.locationId;
       // Deleted while it was being read: writing now would leave orphaned entities.

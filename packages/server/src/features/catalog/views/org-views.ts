@@ -95,32 +95,15 @@ export async function orgGroupView(readStore: CatalogReadStore, groupRef: string
 export async function orgTree(readStore: CatalogReadStore): Promise<{ items: OrgTreeItem[] }> {
   const groupRefs = await readStore.refsOfKind('group');
   const rows = await readStore.findRows(groupRefs);
-  const relations = await readStore.relationsOfTypes([
-    'childOf',
-    'parentOf',
-    'memberOf',
-    'hasMember',
-    'ownedBy',
-    'ownerOf',
+  const [hierarchy, members, owned] = await Promise.all([
+    readStore.relationsOfTypes(['childOf', 'parentOf']),
+    readStore.countRelated('memberOf', 'hasMember'),
+    readStore.countRelated('ownedBy', 'ownerOf'),
   ]);
   const parents = new Map<string, string>();
-  const members = new Map<string, Set<string>>();
-  const owned = new Map<string, Set<string>>();
-  const addTo = (map: Map<string, Set<string>>, key: string, value: string): void => {
-    let set = map.get(key);
-    if (!set) {
-      set = new Set();
-      map.set(key, set);
-    }
-    set.add(value);
-  };
-  for (const r of relations) {
+  for (const r of hierarchy) {
     if (r.type === 'childOf' && !parents.has(r.source_ref)) parents.set(r.source_ref, r.target_ref);
     else if (r.type === 'parentOf' && !parents.has(r.target_ref)) parents.set(r.target_ref, r.source_ref);
-    else if (r.type === 'memberOf') addTo(members, r.target_ref, r.source_ref);
-    else if (r.type === 'hasMember') addTo(members, r.source_ref, r.target_ref);
-    else if (r.type === 'ownedBy') addTo(owned, r.target_ref, r.source_ref);
-    else if (r.type === 'ownerOf') addTo(owned, r.source_ref, r.target_ref);
   }
   const items: OrgTreeItem[] = [];
   for (const row of rows.values()) {
@@ -131,8 +114,8 @@ export async function orgTree(readStore: CatalogReadStore): Promise<{ items: Org
       title: stringOrNull(entity.metadata.title),
       type: stringOrNull(entity.spec?.type),
       parentRef: parents.get(row.entity_ref) ?? null,
-      memberCount: members.get(row.entity_ref)?.size ?? 0,
-      ownedCount: owned.get(row.entity_ref)?.size ?? 0,
+      memberCount: members.get(row.entity_ref) ?? 0,
+      ownedCount: owned.get(row.entity_ref) ?? 0,
     });
   }
   return { items: items.sort(byName) };
