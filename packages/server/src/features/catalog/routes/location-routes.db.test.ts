@@ -126,6 +126,13 @@ describe('location routes', () => {
     expect(outside.status).toBe(403);
   });
 
+  it('documents its routes in the OpenAPI document', () => {
+    const document = app.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'test', version: '1' } });
+    expect(Object.keys(document.paths ?? {})).toEqual(
+      expect.arrayContaining(['/api/catalog/locations', '/api/catalog/locations/{id}', '/api/catalog/location-status']),
+    );
+  });
+
   it('validates entities with Backstage answers', async () => {
     const good = await call('POST', '/validate-entity', {
       location: 'url:https://example.com/catalog-info.yaml',

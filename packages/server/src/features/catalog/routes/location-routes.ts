@@ -39,6 +39,7 @@ export function registerLocationRoutes(
 ): void {
   const { service } = options;
   const base = options.basePath ?? '/api/catalog';
+  documentLocationRoutes(app, base);
 
   app.post(`${base}/locations`, async (c) => {
     const actor = requireActor(c);
@@ -115,6 +116,142 @@ export function registerLocationRoutes(
     const actor = requireActor(c);
     await service.deleteEntityByUid(actor, c.req.param('uid'));
     return c.body(null, 204);
+  });
+}
+
+const Location = z.object({ id: z.string(), type: z.string(), target: z.string() }).openapi('CatalogLocation');
+const AnyEntity = z
+  .object({ apiVersion: z.string(), kind: z.string(), metadata: z.object({ name: z.string() }).passthrough() })
+  .passthrough();
+const LocationStatus = Location.extend({
+  options: z.object({ ref: z.string().optional(), path: z.string().optional() }).passthrough(),
+  parentLocationId: z.string().nullable(),
+  refreshState: z.string(),
+  lastRefreshAt: z.string().nullable(),
+  lastRefreshMs: z.number().nullable(),
+  lastCommit: z.string().nullable(),
+  lastError: z.string().nullable(),
+  entityCount: z.number(),
+  errorCount: z.number(),
+}).openapi('CatalogLocationStatus');
+const LocationError = z
+  .object({
+    filePath: z.string().nullable(),
+    entityRef: z.string().nullable(),
+    line: z.number().nullable(),
+    column: z.number().nullable(),
+    field: z.string().nullable(),
+    level: z.string(),
+    message: z.string(),
+  })
+  .openapi('CatalogLocationError');
+const IdPath = z.object({ id: z.string() });
+
+/** Adds the location routes to the OpenAPI document (the handlers validate their own input). */
+function documentLocationRoutes(app: OpenAPIHono<AppEnv>, base: string): void {
+  const r = app.openAPIRegistry;
+  const tags = ['catalog'];
+  const json = (schema: z.ZodType, description: string) => ({
+    description,
+    content: { 'application/json': { schema } },
+  });
+  const none = (description: string) => ({ description });
+  r.registerPath({
+    method: 'post',
+    path: `${base}/locations`,
+    tags,
+    summary: 'Register a location (git repository with ref and path/glob, or a url file) and read it at once',
+    request: {
+      query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+      body: { content: { 'application/json': { schema: RegisterBody } } },
+    },
+    responses: {
+      201: json(z.object({ location: Location, entities: z.array(AnyEntity), exists: z.boolean() }), 'Registered'),
+      400: none('Invalid input, or the target cannot be read'),
+      403: none('Target not on the read allow-list'),
+      409: none('Location exists already'),
+    },
+  });
+  r.registerPath({
+    method: 'get',
+    path: `${base}/locations`,
+    tags,
+    summary: 'All locations',
+    responses: { 200: json(z.array(z.object({ data: Location })), 'Locations') },
+  });
+  r.registerPath({
+    method: 'get',
+    path: `${base}/locations/{id}`,
+    tags,
+    summary: 'One location',
+    request: { params: IdPath },
+    responses: { 200: json(Location, 'Location'), 404: none('No such location') },
+  });
+  r.registerPath({
+    method: 'delete',
+    path: `${base}/locations/{id}`,
+    tags,
+    summary: 'Delete a location with its entities and child locations',
+    request: { params: IdPath },
+    responses: { 204: none('Deleted'), 403: none('Not allowed'), 404: none('No such location') },
+  });
+  r.registerPath({
+    method: 'get',
+    path: `${base}/locations/by-entity/{kind}/{namespace}/{name}`,
+    tags,
+    summary: 'The location an entity was read from',
+    request: { params: z.object({ kind: z.string(), namespace: z.string(), name: z.string() }) },
+    responses: { 200: json(Location, 'Location'), 404: none('No such entity') },
+  });
+  r.registerPath({
+    method: 'get',
+    path: `${base}/location-status`,
+    tags,
+    summary: 'Refresh state and counts of every location',
+    responses: { 200: json(z.array(LocationStatus), 'Status') },
+  });
+  r.registerPath({
+    method: 'get',
+    path: `${base}/locations/{id}/errors`,
+    tags,
+    summary: 'Problems found reading a location, per file and entity',
+    request: { params: IdPath },
+    responses: { 200: json(z.array(LocationError), 'Errors') },
+  });
+  r.registerPath({
+    method: 'post',
+    path: `${base}/locations/{id}/refresh`,
+    tags,
+    summary: 'Queue a refresh of a location',
+    request: { params: IdPath },
+    responses: { 202: none('Queued') },
+  });
+  r.registerPath({
+    method: 'post',
+    path: `${base}/refresh`,
+    tags,
+    summary: "Queue a refresh of an entity's location",
+    request: { body: { content: { 'application/json': { schema: RefreshBody } } } },
+    responses: { 200: none('Queued'), 404: none('No such entity') },
+  });
+  r.registerPath({
+    method: 'post',
+    path: `${base}/validate-entity`,
+    tags,
+    summary: 'Validate a descriptor without storing it',
+    request: { body: { content: { 'application/json': { schema: ValidateBody } } } },
+    responses: {
+      200: json(z.object({}), 'Valid'),
+      400: json(z.object({ errors: z.array(z.object({ name: z.string(), message: z.string() })) }), 'Invalid'),
+    },
+  });
+  r.registerPath({
+    method: 'delete',
+    path: `${base}/entities/by-uid/{uid}`,
+    tags,
+    summary: 'Delete an entity (it returns on the next refresh if its descriptor still holds it)',
+    request: { params: z.object({ uid: z.string() }) },
+    responses: { 204: none('Deleted'), 403: none('Not an admin or owner'), 404: none('No such entity') },
   });
 }
 
