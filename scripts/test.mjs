@@ -18,17 +18,27 @@ function run(command, args) {
 
 if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) run('npm', ['ci', '--no-audit', '--no-fund']);
 // The e2e project drives the built web app; the CLI test runs the built bin.
-const needsBuild = ['demo-fleet', 'server', 'cli'].some((p) => !existsSync(join(root, 'packages', p, 'dist', 'index.js')));
+const needsBuild = ['demo-fleet', 'server', 'cli'].some(
+  (p) => !existsSync(join(root, 'packages', p, 'dist', 'index.js')),
+);
 if (needsBuild || !existsSync(join(root, 'packages', 'web', 'dist', 'index.html'))) run('npm', ['run', 'build']);
 if (!existsSync('/usr/bin/chromium')) {
-  console.warn('Chromium is not installed at /usr/bin/chromium: the e2e project will fail. Install it with: apt-get install -y chromium');
+  console.warn(
+    'Chromium is not installed at /usr/bin/chromium: the e2e project will fail. Install it with: apt-get install -y chromium',
+  );
 }
 
 const outDir = mkdtempSync(join(tmpdir(), 'backbeat-test-'));
 // Without arguments: the server-side projects first, then the browser tests on their
 // own, so Chromium and the demo servers never compete with the database suites for
 // the same two cores.
-const runs = process.argv.length > 2 ? [process.argv.slice(2)] : [['--project', 'unit', '--project', 'sqlite', '--project', 'pg'], ['--project', 'e2e']];
+const runs =
+  process.argv.length > 2
+    ? [process.argv.slice(2)]
+    : [
+        ['--project', 'unit', '--project', 'sqlite', '--project', 'pg'],
+        ['--project', 'e2e'],
+      ];
 
 let passed = 0;
 let failed = 0;
@@ -42,7 +52,9 @@ runs.forEach((extra, index) => {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     passed += json.numPassedTests ?? 0;
     // A file that failed to load has no test results but must still count as a failure.
-    runFailed = (json.numFailedTests ?? 0) + (json.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+    runFailed =
+      (json.numFailedTests ?? 0) +
+      (json.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
   }
   if (result.status !== 0 && runFailed === 0) runFailed = 1;
   failed += runFailed;

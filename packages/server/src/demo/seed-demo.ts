@@ -1,5 +1,5 @@
-import { DEMO_USER_REF, ensureDemoFleet } from '@backbeat/demo-fleet';
 import { join } from 'node:path';
+import { DEMO_USER_REF, ensureDemoFleet } from '@backbeat/demo-fleet';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.js';
 import type { Logger } from '../platform/logging.js';
 
