@@ -23,6 +23,12 @@ export interface Database {
   connectionString?: string;
   /** The SQLite file, when on SQLite. */
   sqliteFile?: string;
+  /**
+   * The raw SQLite handle Kysely runs on, when on SQLite: bulk writes reuse prepared
+   * statements through it (Kysely prepares every query anew). Only for use inside a
+   * Kysely transaction or where a statement cannot interleave with Kysely's.
+   */
+  sqlite?: SQLite.Database;
   close(): Promise<void>;
 }
 
@@ -55,7 +61,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', sqliteFile: file, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqliteFile: file, sqlite, close: () => db.destroy() };
 }
 
 /** Hides the password in a connection string before it reaches a message or a log. */
