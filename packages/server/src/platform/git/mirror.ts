@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DEFAULT_GIT_TIMEOUT_MS, GitError, gitEnv, runGit } from './run-git.js';
+import { DEFAULT_GIT_TIMEOUT_MS, GitError, runGit } from './run-git.js';
 
 export interface MirrorOptions {
   timeoutMs?: number;
@@ -121,50 +120,21 @@ export async function listTree(
  * const blobs = await readBlobs(mirrorDir, files.map((f) => f.sha));
  * const text = blobs.get(files[0].sha)?.toString('utf8');
  */
-export function readBlobs(
+export async function readBlobs(
   gitDir: string,
   shas: readonly string[],
   options: MirrorOptions = {},
 ): Promise<Map<string, Buffer>> {
   const unique = [...new Set(shas)];
-  if (unique.length === 0) return Promise.resolve(new Map());
+  if (unique.length === 0) return new Map();
   for (const sha of unique) {
-    if (!/^[0-9a-f]{40,64}$/.test(sha)) {
-      return Promise.reject(new GitError(`"${sha}" is not a blob id`, ['cat-file'], null, ''));
-    }
+    if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new GitError(`"${sha}" is not a blob id`, ['cat-file'], null, '');
   }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    const args = ['--git-dir', gitDir, 'cat-file', '--batch'];
-    const child = spawn('git', args, { env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new GitError(`Cannot run git cat-file: ${error.message}`, args, null, ''));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString('utf8').trim();
-      if (timedOut) return reject(new GitError(`git cat-file timed out after ${timeoutMs} ms`, args, code, stderr));
-      if (code !== 0)
-        return reject(new GitError(`git cat-file failed: ${stderr || `exit ${code}`}`, args, code, stderr));
-      try {
-        resolve(parseBatchOutput(Buffer.concat(chunks)));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(`${unique.join('\n')}\n`);
+  const { stdout } = await runGit(['--git-dir', gitDir, 'cat-file', '--batch'], {
+    input: `${unique.join('\n')}\n`,
+    timeoutMs: options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS,
   });
+  return parseBatchOutput(stdout);
 }
 
 /** Parses `<sha> <type> <size>\n<content>\n` records; `<sha> missing` lines become an error. */
