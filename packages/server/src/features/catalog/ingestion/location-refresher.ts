@@ -224,6 +224,7 @@ export function createLocationRefresher(deps: {
       removed: plan.removeRefs,
       errors: counts.errorCount,
     });
+    await store.refreshStatisticsAfterBulkWrite(plan.upserts.length + plan.removeRefs.length);
     if (plan.removeRefs.length > 0) {
       result.conflictsToRetry = await store.locationsWithErrorsFor(plan.removeRefs, locationId);
     }
