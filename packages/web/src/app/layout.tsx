@@ -1,5 +1,6 @@
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useSession, useSignOut } from '../features/auth/auth-api.js';
+import { BrandMark } from './brand-mark.js';
 import { GlobalSearch } from './global-search.js';
 import { ErrorState, Loading } from './ui/status.js';
 
@@ -31,20 +32,7 @@ export function AppLayout() {
   return (
     <div className="shell">
       <aside className="sidebar">
-        <div className="brand">
-          <svg viewBox="0 0 32 32" width="26" height="26" aria-hidden="true">
-            <rect width="32" height="32" rx="8" fill="var(--accent)" />
-            <path
-              d="M7 20h4l3-9 4 14 3-8h4"
-              fill="none"
-              stroke="#fff"
-              strokeWidth="2.5"
-              strokeLinecap="round"
-              strokeLinejoin="round"
-            />
-          </svg>
-          <span>Backbeat</span>
-        </div>
+        <BrandMark />
         <nav aria-label="Main">
           {NAV.map((item) => (
             <NavLink key={item.to} to={item.to} className="nav-link">

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../app/api-client.js';
+import { BrandMark } from '../../app/brand-mark.js';
 import { Loading } from '../../app/ui/status.js';
 import { usePageTitle } from '../../app/use-page-title.js';
 import { useAuthConfig, useDemoSignIn, useSession, useSignIn } from './auth-api.js';
@@ -34,20 +35,7 @@ export function SignInPage() {
   return (
     <div className="sign-in">
       <div className="sign-in-card">
-        <div className="brand brand-large">
-          <svg viewBox="0 0 32 32" width="36" height="36" aria-hidden="true">
-            <rect width="32" height="32" rx="8" fill="var(--accent)" />
-            <path
-              d="M7 20h4l3-9 4 14 3-8h4"
-              fill="none"
-              stroke="#fff"
-              strokeWidth="2.5"
-              strokeLinecap="round"
-              strokeLinejoin="round"
-            />
-          </svg>
-          <span>Backbeat</span>
-        </div>
+        <BrandMark size={36} large />
         <p className="muted">Who owns what, and how it all fits together.</p>
 
         {config.data?.demo && (
