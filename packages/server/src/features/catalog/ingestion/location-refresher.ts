@@ -4,7 +4,12 @@ import { type LocationSpec, locationRef, resolveChildTarget } from '../locations
 import { isReadAllowed, type ReadAllowList } from '../locations/read-guard.js';
 import type { Entity } from '../model/entity.js';
 import type { DescriptorError } from '../model/index.js';
-import type { CatalogWriteStore, EntityHeader, LocationRow } from '../store/catalog-write-store.js';
+import {
+  type CatalogWriteStore,
+  type EntityHeader,
+  type LocationRow,
+  newLocationRow,
+} from '../store/catalog-write-store.js';
 import {
   type FileOutcome,
   type LocationTargetRef,
@@ -239,22 +244,17 @@ export function createLocationRefresher(deps: {
     for (const child of children.create) {
       const id = newId();
       try {
-        await store.insertLocation({
-          id,
-          type: child.type,
-          target: child.target,
-          options_json: JSON.stringify({ ...child.options, ...(chain.trusted ? { trusted: true } : {}) }),
-          parent_location_id: locationId,
-          created_by: row.created_by,
-          created_at: now,
-          refresh_state: 'pending',
-          last_refresh_at: null,
-          last_refresh_ms: null,
-          last_commit: null,
-          last_error: null,
-          entity_count: 0,
-          error_count: 0,
-        });
+        await store.insertLocation(
+          newLocationRow({
+            id,
+            type: child.type,
+            target: child.target,
+            optionsJson: JSON.stringify({ ...child.options, ...(chain.trusted ? { trusted: true } : {}) }),
+            parentLocationId: locationId,
+            createdBy: row.created_by,
+            now,
+          }),
+        );
         result.childrenCreated.push(id);
       } catch (error) {
         logger.warn(
@@ -422,22 +422,14 @@ export function createLocationRefresher(deps: {
     const snapshot = await openLocation(spec, run);
     const listing = await snapshot.listFiles();
     const ref = locationRef(spec);
-    const fake: LocationRow = {
+    const fake = newLocationRow({
       id: 'preview',
       type: spec.type,
       target: spec.target,
-      options_json: JSON.stringify(spec.options),
-      parent_location_id: null,
-      created_by: 'preview',
-      created_at: nowIso(),
-      refresh_state: 'pending',
-      last_refresh_at: null,
-      last_refresh_ms: null,
-      last_commit: null,
-      last_error: null,
-      entity_count: 0,
-      error_count: 0,
-    };
+      optionsJson: JSON.stringify(spec.options),
+      createdBy: 'preview',
+      now: nowIso(),
+    });
     const walk = await walkFiles(fake, spec, listing, { managedBy: ref, origin: ref }, []);
     const errors = walk.outcomes.flatMap((o) => o.errors);
     for (const message of walk.locationErrors) errors.push({ file: spec.target, message });

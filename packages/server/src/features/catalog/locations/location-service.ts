@@ -10,7 +10,7 @@ import { openLocation } from '../ingestion/location-reader.js';
 import type { LocationRefresher, RefreshResult, StoredOptions } from '../ingestion/location-refresher.js';
 import type { Entity } from '../model/entity.js';
 import { parseEntityRef, stringifyEntityRef } from '../model/index.js';
-import type { CatalogWriteStore, LocationRow } from '../store/catalog-write-store.js';
+import { type CatalogWriteStore, type LocationRow, newLocationRow } from '../store/catalog-write-store.js';
 import { type LocationInput, locationRef, normalizeLocation } from './location-target.js';
 import { assertReadable, type ReadAllowList } from './read-guard.js';
 
@@ -123,22 +123,16 @@ export function createLocationService(deps: {
     const id = newId();
     const options: StoredOptions = { ...spec.options, ...(actor.isAdmin ? { trusted: true } : {}) };
     try {
-      await store.insertLocation({
-        id,
-        type: spec.type,
-        target: spec.target,
-        options_json: JSON.stringify(options),
-        parent_location_id: null,
-        created_by: actor.userRef ?? `${actor.kind}:${actor.id}`,
-        created_at: nowIso(),
-        refresh_state: 'pending',
-        last_refresh_at: null,
-        last_refresh_ms: null,
-        last_commit: null,
-        last_error: null,
-        entity_count: 0,
-        error_count: 0,
-      });
+      await store.insertLocation(
+        newLocationRow({
+          id,
+          type: spec.type,
+          target: spec.target,
+          optionsJson: JSON.stringify(options),
+          createdBy: actor.userRef ?? `${actor.kind}:${actor.id}`,
+          now: nowIso(),
+        }),
+      );
     } catch (error) {
       // Lost a race with an identical registration: the unique (type, target) constraint decides.
       if (await store.findLocation(spec.type, spec.target)) {

@@ -90,6 +90,39 @@ const ENTITY_COLUMNS = [
  * const store = createCatalogWriteStore(database);
  * await store.applyLocationChanges(changeSet);
  */
+/**
+ * The row of a location that has never been read: every refresh field empty.
+ *
+ * @example
+ * await store.insertLocation(newLocationRow({ id: newId(), type: 'git', target, optionsJson: '{}', createdBy, now: nowIso() }));
+ */
+export function newLocationRow(input: {
+  id: string;
+  type: string;
+  target: string;
+  optionsJson: string;
+  parentLocationId?: string | null;
+  createdBy: string;
+  now: string;
+}): LocationRow {
+  return {
+    id: input.id,
+    type: input.type,
+    target: input.target,
+    options_json: input.optionsJson,
+    parent_location_id: input.parentLocationId ?? null,
+    created_by: input.createdBy,
+    created_at: input.now,
+    refresh_state: 'pending',
+    last_refresh_at: null,
+    last_refresh_ms: null,
+    last_commit: null,
+    last_error: null,
+    entity_count: 0,
+    error_count: 0,
+  };
+}
+
 /** Entities written in one refresh above which PostgreSQL's planner statistics are refreshed. */
 const BULK_WRITE_ANALYZE_THRESHOLD = 2_000;
 
