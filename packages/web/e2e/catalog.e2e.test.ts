@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, openBrowser, type RunningApp, startDemoApp } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useDemoBrowser } from './demo-browser.js';
 
 describe('catalog in Chromium', () => {
-  let app: RunningApp;
-  let session: BrowserSession;
-
-  beforeAll(async () => {
-    app = await startDemoApp();
-    session = await openBrowser(app.baseUrl);
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    await app?.stop();
-  });
+  const demo = useDemoBrowser({ signIn: false });
 
   it("shows the server's reason when a password sign-in fails", async () => {
-    const { page } = session;
+    const { page } = demo.session;
     await page.goto('/catalog');
     await page.waitForURL(/\/sign-in\?next=/);
     await page.getByLabel('Username').fill('nobody');
@@ -29,7 +18,7 @@ describe('catalog in Chromium', () => {
   });
 
   it('sends a signed-out visitor to sign-in and lets them in with the demo button', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     await page.goto('/catalog');
     await page.waitForURL(/\/sign-in\?next=/);
     await page.getByRole('button', { name: 'Explore the demo' }).click();
@@ -39,7 +28,7 @@ describe('catalog in Chromium', () => {
   });
 
   it('browses the catalog and narrows it with the kind facet', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     const total = page.getByTestId('catalog-total');
     await expect.poll(() => total.textContent()).toMatch(/^\d+ entit/);
     const before = Number.parseInt((await total.textContent()) ?? '', 10);
@@ -60,7 +49,7 @@ describe('catalog in Chromium', () => {
   });
 
   it('searches the catalog table from the top bar when Enter is pressed without a pick', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     const search = page.getByTestId('global-search');
     await search.fill('playback');
     await search.press('Enter');
@@ -74,7 +63,7 @@ describe('catalog in Chromium', () => {
   });
 
   it('finds an entity with the top-bar search and opens it', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     await page.getByTestId('global-search').fill('playback');
     const componentHit = page
       .getByRole('option')
@@ -90,7 +79,7 @@ describe('catalog in Chromium', () => {
   });
 
   it('draws the relations graph as SVG and navigates by clicking a node', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     const startUrl = page.url();
     await page.getByRole('tab', { name: /Relations/ }).click();
     const graph = page.getByTestId('relations-graph');
@@ -111,12 +100,12 @@ describe('catalog in Chromium', () => {
   });
 
   it('shows the raw descriptor of an entity', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     await page.getByRole('tab', { name: /YAML/ }).click();
     await expect.poll(() => page.getByTestId('entity-yaml').textContent()).toMatch(/kind:/);
   });
 
   it('raised no uncaught errors in the page', () => {
-    expect(session.pageErrors).toEqual([]);
+    expect(demo.session.pageErrors).toEqual([]);
   });
 });

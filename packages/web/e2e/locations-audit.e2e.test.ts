@@ -1,13 +1,7 @@
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BrowserSession,
-  createGitRepo,
-  openBrowser,
-  type RunningApp,
-  signInWithDemo,
-  startDemoApp,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useDemoBrowser } from './demo-browser.js';
+import { createGitRepo, openBrowser } from './harness.js';
 
 const WIDGET = `apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -32,22 +26,10 @@ spec:
 `;
 
 describe('locations and audit log in Chromium', () => {
-  let app: RunningApp;
-  let session: BrowserSession;
-
-  beforeAll(async () => {
-    app = await startDemoApp();
-    session = await openBrowser(app.baseUrl);
-    await signInWithDemo(session.page);
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    await app?.stop();
-  });
+  const demo = useDemoBrowser({ signIn: true });
 
   it('lists the demo locations with their last refresh and entity counts', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     await page.getByRole('link', { name: 'Locations' }).click();
     const rows = page.getByTestId('locations-table').getByTestId('location-row');
     await expect.poll(() => rows.count()).toBeGreaterThan(1);
@@ -61,10 +43,10 @@ describe('locations and audit log in Chromium', () => {
   });
 
   it('previews a location before registering it and shows the server error for a bad one', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     await page.getByRole('button', { name: 'Register a location' }).click();
     const form = page.getByTestId('register-location');
-    await form.getByLabel('Repository').fill(`${app.dataDir}/does-not-exist`);
+    await form.getByLabel('Repository').fill(`${demo.app.dataDir}/does-not-exist`);
     await form.getByRole('button', { name: 'Preview' }).click();
     const alert = form.getByRole('alert');
     await alert.waitFor();
@@ -73,7 +55,7 @@ describe('locations and audit log in Chromium', () => {
   });
 
   it('shows the audit log and filters it by event type', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     await page.getByRole('link', { name: 'Audit log' }).click();
     const rows = page.getByTestId('audit-table').getByTestId('audit-row');
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
@@ -85,12 +67,12 @@ describe('locations and audit log in Chromium', () => {
   });
 
   it('lets an admin preview, register, refresh and delete a location', async () => {
-    expect(app.adminSignInPath).toBeDefined();
+    expect(demo.app.adminSignInPath).toBeDefined();
     const repo = createGitRepo({ 'catalog-info.yaml': WIDGET, 'broken.yaml': BROKEN });
-    const admin = await openBrowser(app.baseUrl);
+    const admin = await openBrowser(demo.app.baseUrl);
     try {
       const { page } = admin;
-      await page.goto(app.adminSignInPath ?? '/');
+      await page.goto(demo.app.adminSignInPath ?? '/');
       await page.getByTestId('catalog-table').waitFor();
       await page.getByRole('link', { name: 'Locations' }).click();
       await page.getByRole('button', { name: 'Register a location' }).click();
@@ -138,6 +120,6 @@ describe('locations and audit log in Chromium', () => {
   });
 
   it('raised no uncaught errors in the page', () => {
-    expect(session.pageErrors).toEqual([]);
+    expect(demo.session.pageErrors).toEqual([]);
   });
 });

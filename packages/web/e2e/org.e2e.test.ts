@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BrowserSession, openBrowser, type RunningApp, signInWithDemo, startDemoApp } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { useDemoBrowser } from './demo-browser.js';
 
 describe('organisation pages in Chromium', () => {
-  let app: RunningApp;
-  let session: BrowserSession;
-
-  beforeAll(async () => {
-    app = await startDemoApp();
-    session = await openBrowser(app.baseUrl);
-    await signInWithDemo(session.page);
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    await app?.stop();
-  });
+  const demo = useDemoBrowser({ signIn: true });
 
   it('shows the reporting line with tribes and squads', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     await page.getByRole('link', { name: 'Organisation' }).click();
     const tree = page.getByTestId('org-tree');
     await tree.waitFor();
@@ -26,7 +14,7 @@ describe('organisation pages in Chromium', () => {
   });
 
   it("opens a squad's page with its members, parent trail and owned components", async () => {
-    const { page } = session;
+    const { page } = demo.session;
     await page.getByTestId('org-tree').getByRole('link', { name: 'Playback', exact: true }).click();
     await page.waitForURL(/\/org\/default\/playback-squad$/);
     expect(await page.getByTestId('group-title').textContent()).toBe('Playback');
@@ -43,7 +31,7 @@ describe('organisation pages in Chromium', () => {
   });
 
   it('follows an owned component to its entity page, whose owner links back', async () => {
-    const { page } = session;
+    const { page } = demo.session;
     const owned = page.getByTestId('group-owned').locator('tbody tr').filter({ hasText: 'component' }).first();
     await owned.getByRole('link').click();
     await page.waitForURL(/\/catalog\/default\/component\//);
@@ -52,6 +40,6 @@ describe('organisation pages in Chromium', () => {
   });
 
   it('raised no uncaught errors in the page', () => {
-    expect(session.pageErrors).toEqual([]);
+    expect(demo.session.pageErrors).toEqual([]);
   });
 });
