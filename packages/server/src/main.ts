@@ -3,6 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { seedDemo } from './demo/seed-demo.js';
 import { createCatalog } from './features/catalog/index.js';
+import { createFleet } from './features/fleet/index.js';
 import { authMigrations } from './platform/auth/auth-migrations.js';
 import { createAuthService } from './platform/auth/auth-service.js';
 import type { Config } from './platform/config.js';
@@ -37,6 +38,7 @@ export interface Backbeat {
   database: Database;
   queue: JobQueue;
   catalog: ReturnType<typeof createCatalog>;
+  fleet: ReturnType<typeof createFleet>;
   auth: ReturnType<typeof createAuthService>;
   app: OpenAPIHono<AppEnv>;
   /** Migrations applied by this start. */
@@ -85,6 +87,15 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
       readAllowList: config.readAllowList,
     },
   });
+  const fleet = createFleet({
+    database,
+    queue,
+    events,
+    logger,
+    catalog: catalog.reader,
+    membership: catalog.membership,
+    config: { dataDir: config.dataDir },
+  });
   const auth = createAuthService({ database, events, logger });
 
   const { applied } = await migrateToLatest(database.db, {
@@ -92,6 +103,7 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     ...queueMigrations,
     ...authMigrations,
     ...catalog.migrations,
+    ...fleet.migrations,
   });
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
@@ -116,6 +128,7 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     },
   });
   catalog.registerRoutes(app);
+  fleet.registerRoutes(app);
   mountWebApp(app, { webDistDir: config.webDistDir });
 
   let server: { port: number; close(): Promise<void> } | undefined;
@@ -132,6 +145,7 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     database,
     queue,
     catalog,
+    fleet,
     auth,
     app,
     appliedMigrations: applied,

@@ -12,6 +12,8 @@ import { createLocationRefresher } from './ingestion/location-refresher.js';
 import { registerCatalogJobs } from './jobs.js';
 import { createLocationService } from './locations/location-service.js';
 import type { ReadAllowList } from './locations/read-guard.js';
+import type { Entity } from './model/entity.js';
+import type { EntityFilter } from './query/entity-filter.js';
 import { createMembershipResolver } from './membership.js';
 import { catalogMigrations as schemaMigrations } from './migrations.js';
 import { registerEntityRoutes } from './routes/entity-routes.js';
@@ -21,6 +23,8 @@ import { createCatalogWriteStore } from './store/catalog-write-store.js';
 import { catalogReadMigrations } from './store/read-migrations.js';
 
 export type { CatalogService } from './catalog-service.js';
+export type { Entity } from './model/entity.js';
+export type { EntityFilter } from './query/entity-filter.js';
 export { REFRESH_ALL_JOB, REFRESH_LOCATION_JOB } from './jobs.js';
 export type { LocationStatus, LocationSummary } from './locations/location-service.js';
 export { assertReadable, type ReadAllowList } from './locations/read-guard.js';
@@ -41,10 +45,19 @@ export interface CatalogOptions {
   };
 }
 
+/** What other features may read of the catalog: whole entities, with relations. */
+export interface CatalogReader {
+  /** Every entity matching the filter, ordered by ref. */
+  findEntities(filter: EntityFilter): Promise<Entity[]>;
+  /** Entities by ref, in the order asked; null where none exists. */
+  entitiesByRefs(entityRefs: readonly string[]): Promise<(Entity | null)[]>;
+}
+
 export interface Catalog {
   migrations: MigrationSet;
   service: CatalogService;
   membership: MembershipResolver;
+  reader: CatalogReader;
   registerRoutes(app: OpenAPIHono<AppEnv>): void;
 }
 
@@ -80,10 +93,21 @@ export function createCatalog(options: CatalogOptions): Catalog {
   const service = createCatalogService({ locations, store, events, membership });
   registerCatalogJobs(queue, service);
   const readStore = createCatalogReadStore({ database });
+  const reader: CatalogReader = {
+    async findEntities(filter) {
+      const { items } = await readStore.listEntities({ filter });
+      return items as Entity[];
+    },
+    async entitiesByRefs(entityRefs) {
+      const { items } = await readStore.getEntitiesByRefs({ entityRefs });
+      return items as (Entity | null)[];
+    },
+  };
   return {
     migrations: catalogMigrations,
     service,
     membership,
+    reader,
     registerRoutes(app) {
       registerLocationRoutes(app, { service });
       registerEntityRoutes(app, { readStore, membership });

@@ -24,6 +24,9 @@ export interface FieldError {
   /** Dotted path of the offending field, e.g. `spec.owner`, or a file with line:column. */
   field: string;
   message: string;
+  /** 1-based line (and column) in the submitted document, when the input was a file. */
+  line?: number;
+  column?: number;
 }
 
 export class ValidationError extends ProblemError {

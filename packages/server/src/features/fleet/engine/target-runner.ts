@@ -1,0 +1,616 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { SYSTEM_ACTOR } from '../../../platform/auth/actor.js';
+import type { EventLog } from '../../../platform/events/event-log.js';
+import { listTree, readBlobs, runGit } from '../../../platform/git/index.js';
+import { ConflictError } from '../../../platform/http/problem.js';
+import { nowIso } from '../../../platform/ids.js';
+import type { Logger } from '../../../platform/logging.js';
+import type { JobContext, JobQueue } from '../../../platform/queue/job-queue.js';
+import type { CatalogReader, Entity } from '../../catalog/index.js';
+import {
+  CHECK_TARGET_JOB,
+  CLOSE_TARGET_JOB,
+  jobKey,
+  MERGE_TARGET_JOB,
+  PLAN_TARGET_JOB,
+  PUBLISH_TARGET_JOB,
+} from '../jobs.js';
+import { MANIFEST_PATHS, matchDependency, readDeclaredDependencies } from '../manifests/index.js';
+import { AUTOMERGE_ANNOTATION, CHECK_COMMAND_ANNOTATION, type ShiftSpec } from '../model/shift-spec.js';
+import type { TargetState } from '../model/target-state.js';
+import { renderChangeTemplate } from '../spec/index.js';
+import type { FleetStore } from '../store/fleet-store.js';
+import type { ShiftRow, TargetRow } from '../store/fleet-tables.js';
+import { applyBuiltinStep } from '../transforms/index.js';
+import {
+  BranchConflictError,
+  deleteBranch,
+  mergeChange,
+  PlanError,
+  planChange,
+  pushBranch,
+  readCheckCommand,
+  recreateCommit,
+  resolveBase,
+  runChecks,
+  syncMirror,
+} from '../workspace/index.js';
+import { isWithinWindow, nextPublishSlot, nextWindowOpening } from './rollout.js';
+
+/** Decides whether a component is healthy enough to be auto-merged; the tech-health feature supplies the real one. */
+export type HealthGate = (entityRef: string, minLevel: string) => Promise<{ allowed: boolean; reason?: string }>;
+
+export interface TargetRunnerDeps {
+  store: FleetStore;
+  catalog: CatalogReader;
+  queue: JobQueue;
+  events: EventLog;
+  logger: Logger;
+  dataDir: string;
+  healthGate?: HealthGate;
+}
+
+/** How long a merge lock may be held before another worker may take it over (a worker died mid-merge). */
+const MERGE_LOCK_STALE_MS = 10 * 60_000;
+/** How soon a merge waiting for another merge into the same branch tries again. */
+const MERGE_LOCK_RETRY_MS = 3_000;
+
+const WAVE_DONE: ReadonlySet<TargetState> = new Set(['merged', 'closed', 'no-change']);
+
+/**
+ * Runs one step of one target at a time: plan, publish, check, merge, close. Each
+ * is a queue job handler and idempotent: it first checks the target is still in
+ * the state the step starts from, and moves it with a compare-and-set, so a job
+ * run twice (a worker died, two workers raced, Backbeat was killed and restarted)
+ * never pushes twice or loses a transition. Git side effects are safe to repeat:
+ * a plan on the same base yields the same commit id (fixed date), a push of a
+ * branch already at that commit is a no-op, and a merge already in the base branch
+ * is recognised as merged.
+ *
+ * @example
+ * const runner = createTargetRunner({ store, catalog, queue, events, logger, dataDir });
+ * runner.registerJobs();
+ */
+export function createTargetRunner(deps: TargetRunnerDeps) {
+  const { store, catalog, queue, events, logger } = deps;
+  const mirrorsDir = join(deps.dataDir, 'mirrors');
+  const worktreesDir = join(deps.dataDir, 'worktrees');
+
+  async function load(targetId: string): Promise<{ target: TargetRow; shift: ShiftRow; spec: ShiftSpec } | undefined> {
+    const target = await store.targetById(targetId);
+    if (!target) return undefined;
+    const shift = await store.shiftById(target.shift_id);
+    if (!shift) return undefined;
+    return { target, shift, spec: JSON.parse(shift.spec_json) as ShiftSpec };
+  }
+
+  async function entityOf(entityRef: string): Promise<Entity | undefined> {
+    const [entity] = await catalog.entitiesByRefs([entityRef]);
+    return entity ?? undefined;
+  }
+
+  /**
+   * Runs `work`; an infrastructure error (unreachable repository, git failure) is
+   * retried by the queue with backoff, and on the last attempt fails the target
+   * with the error as its log.
+   */
+  async function withRetries(
+    target: TargetRow,
+    context: JobContext,
+    from: readonly TargetState[],
+    work: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (context.attempt >= context.maxAttempts) {
+        await store.transition(
+          target.id,
+          from,
+          'failed',
+          { error: message, last_log: message },
+          { log: `attempt ${context.attempt}: ${message}`, attempt: target.attempts },
+        );
+        return;
+      }
+      await store.patchTarget(target.id, { error: `attempt ${context.attempt} failed, retrying: ${message}` });
+      throw error;
+    }
+  }
+
+  async function enqueue(job: string, targetId: string, runAt?: Date): Promise<void> {
+    await queue.enqueue(job, { targetId }, { key: jobKey(job, targetId), runAt });
+  }
+
+  // ---- plan ---------------------------------------------------------------
+
+  async function plan(targetId: string, context: JobContext): Promise<void> {
+    const loaded = await load(targetId);
+    if (!loaded || loaded.target.state !== 'pending' || loaded.shift.state === 'closed') return;
+    const { target, shift, spec } = loaded;
+    const attempt = target.attempts + 1;
+    await store.patchTarget(target.id, { attempts: attempt });
+    await withRetries({ ...target, attempts: attempt }, context, ['pending'], async () => {
+      const { mirrorDir } = await syncMirror(target.repository, mirrorsDir);
+      const base = await resolveBase(mirrorDir);
+      const entity = await entityOf(target.entity_ref);
+
+      if (spec.spec.targets.dependency) {
+        const match = await dependencyMatch(mirrorDir, base.commit, spec);
+        if (!match.matched) {
+          await settleNoChange(target, attempt, match.reason, base);
+          return;
+        }
+      }
+
+      const rendered = renderChangeTemplate(spec.spec.change, {
+        shift: { name: spec.metadata.name, description: spec.metadata.description, owner: spec.metadata.owner },
+        entity: entity ?? { metadata: { name: target.entity_ref } },
+        owner: target.owner_ref ?? '',
+        repository: target.repository,
+      });
+      const author = spec.spec.change.author;
+      const cacheKey = createHash('sha256')
+        .update(JSON.stringify([spec.spec.steps, rendered.commitMessage, author, target.commit_date]))
+        .update(`\0${target.repository}\0${base.commit}`)
+        .digest('hex');
+
+      let outcome = await store.cachedPlan(cacheKey);
+      let log = outcome?.log ?? '';
+      if (!outcome) {
+        try {
+          const result = await planChange({
+            mirrorDir,
+            worktreesDir,
+            baseCommit: base.commit,
+            steps: spec.spec.steps,
+            applyBuiltinStep,
+            commit: { message: rendered.commitMessage, author, date: target.commit_date },
+            env: {
+              BACKBEAT_SHIFT: spec.metadata.name,
+              BACKBEAT_ENTITY_REF: target.entity_ref,
+              BACKBEAT_REPOSITORY: target.repository,
+              BACKBEAT_BASE_BRANCH: base.branch,
+            },
+          });
+          log = result.log;
+          outcome =
+            result.status === 'changed'
+              ? {
+                  key: cacheKey,
+                  status: 'changed',
+                  change_commit: result.commit,
+                  diff: result.diff,
+                  diff_files: result.stats.files,
+                  diff_additions: result.stats.additions,
+                  diff_deletions: result.stats.deletions,
+                  log: result.log,
+                  created_at: nowIso(),
+                }
+              : {
+                  key: cacheKey,
+                  status: 'no-change',
+                  change_commit: null,
+                  diff: null,
+                  diff_files: 0,
+                  diff_additions: 0,
+                  diff_deletions: 0,
+                  log: result.log,
+                  created_at: nowIso(),
+                };
+          await store.cachePlan(outcome);
+        } catch (error) {
+          if (!(error instanceof PlanError)) throw error;
+          // A failing step is deterministic: retrying would fail again, so the target fails now with its log.
+          await store.transition(
+            target.id,
+            ['pending'],
+            'plan-failed',
+            { error: error.message, last_log: error.log, base_branch: base.branch, base_commit: base.commit },
+            { log: error.log, attempt },
+          );
+          return;
+        }
+      }
+
+      if (outcome.status === 'no-change') {
+        await settleNoChange(target, attempt, log || 'The steps changed nothing.', base);
+        return;
+      }
+      const moved = await store.transition(
+        target.id,
+        ['pending'],
+        'planned',
+        {
+          base_branch: base.branch,
+          base_commit: base.commit,
+          change_commit: outcome.change_commit,
+          diff: outcome.diff,
+          diff_files: outcome.diff_files,
+          diff_additions: outcome.diff_additions,
+          diff_deletions: outcome.diff_deletions,
+          plan_hash: shift.plan_hash,
+          branch: rendered.branch,
+          title: rendered.title,
+          body: rendered.body,
+          commit_message: rendered.commitMessage,
+          labels_json: JSON.stringify(rendered.labels),
+          last_log: log,
+          error: null,
+        },
+        { log, attempt },
+      );
+      if (moved) await scheduleIfLive(target.id);
+    });
+  }
+
+  async function dependencyMatch(
+    mirrorDir: string,
+    commit: string,
+    spec: ShiftSpec,
+  ): Promise<{ matched: boolean; reason: string }> {
+    const condition = spec.spec.targets.dependency;
+    if (!condition) return { matched: true, reason: '' };
+    const entries = await listTree(mirrorDir, commit, MANIFEST_PATHS);
+    const blobs = await readBlobs(
+      mirrorDir,
+      entries.map((e) => e.sha),
+    );
+    const files = new Map(entries.map((e) => [e.path, blobs.get(e.sha)?.toString('utf8') ?? '']));
+    const { dependencies } = readDeclaredDependencies(files);
+    const match = matchDependency(dependencies, condition);
+    const range = [condition.atLeast && `>= ${condition.atLeast}`, condition.below && `< ${condition.below}`]
+      .filter(Boolean)
+      .join(' and ');
+    if (match.matched) return { matched: true, reason: '' };
+    return {
+      matched: false,
+      reason: match.version
+        ? `Not a target: ${condition.name} is at ${match.version} in ${match.file}, outside ${range || 'the condition'}.`
+        : `Not a target: no manifest declares ${condition.name}.`,
+    };
+  }
+
+  async function settleNoChange(
+    target: TargetRow,
+    attempt: number,
+    log: string,
+    base: { branch: string; commit: string },
+  ): Promise<void> {
+    const moved = await store.transition(
+      target.id,
+      ['pending'],
+      'no-change',
+      { last_log: log, error: null, base_branch: base.branch, base_commit: base.commit, diff: null },
+      { log, attempt },
+    );
+    // A change published by an earlier version of the spec is no longer needed: remove its branch.
+    if (moved && target.pushed_commit && target.branch) {
+      await deleteBranch({ repoUrl: target.repository, branch: target.branch, expectedCommit: target.pushed_commit });
+      await store.patchTarget(target.id, { pushed_commit: null });
+    }
+    if (moved) await onTargetSettled(target.shift_id, target.wave);
+  }
+
+  // ---- schedule and publish ----------------------------------------------
+
+  /** Moves a planned target to `scheduled` and queues its publish, unless the shift is a preview or paused. */
+  async function scheduleIfLive(targetId: string): Promise<void> {
+    const loaded = await load(targetId);
+    if (!loaded || loaded.target.state !== 'planned') return;
+    const { shift } = loaded;
+    if (shift.preview || shift.state !== 'active') return;
+    const moved = await store.transition(targetId, ['planned'], 'scheduled');
+    if (moved && (await waveOpen(loaded.target))) await enqueue(PUBLISH_TARGET_JOB, targetId);
+  }
+
+  /** The main wave waits until every canary is merged, closed or unchanged. */
+  async function waveOpen(target: TargetRow): Promise<boolean> {
+    if (target.wave === 'canary') return true;
+    const canaries = await store.targetsOf(target.shift_id, {});
+    return canaries.filter((t) => t.wave === 'canary').every((t) => WAVE_DONE.has(t.state));
+  }
+
+  async function onTargetSettled(shiftId: string, wave: TargetRow['wave']): Promise<void> {
+    if (wave !== 'canary') return;
+    const targets = await store.targetsOf(shiftId, {});
+    if (!targets.filter((t) => t.wave === 'canary').every((t) => WAVE_DONE.has(t.state))) return;
+    for (const t of targets) if (t.state === 'scheduled') await enqueue(PUBLISH_TARGET_JOB, t.id);
+  }
+
+  async function publish(targetId: string, context: JobContext): Promise<void> {
+    const loaded = await load(targetId);
+    if (!loaded || loaded.target.state !== 'scheduled') return;
+    const { target, shift, spec } = loaded;
+    // Paused or closed: resume queues the publish again; close closes the target.
+    if (shift.state !== 'active' || shift.preview) return;
+    if (!(await waveOpen(target))) return;
+    const now = new Date();
+    const opening = nextWindowOpening(spec.spec.rollout.publishWindow, now);
+    if (!opening) return;
+    if (opening.getTime() > now.getTime()) {
+      await enqueue(PUBLISH_TARGET_JOB, target.id, opening);
+      return;
+    }
+    const published = await store.publishedSince(shift.id, new Date(now.getTime() - 3_600_000).toISOString());
+    const slot = nextPublishSlot(published, spec.spec.rollout.publishPerHour, now);
+    if (slot.getTime() > now.getTime()) {
+      await store.updateShift(shift.id, { rate_limited_until: slot.toISOString() });
+      await enqueue(PUBLISH_TARGET_JOB, target.id, slot);
+      return;
+    }
+    await withRetries(target, context, ['scheduled'], async () => {
+      const mirrorDir = await ensureChangeCommit(target);
+      try {
+        await pushBranch({
+          repoUrl: target.repository,
+          mirrorDir,
+          commit: target.change_commit as string,
+          branch: target.branch as string,
+          previousCommit: target.pushed_commit ?? undefined,
+        });
+      } catch (error) {
+        if (!(error instanceof BranchConflictError)) throw error;
+        await store.transition(
+          target.id,
+          ['scheduled'],
+          'failed',
+          { error: error.message, last_log: error.message },
+          { log: error.message },
+        );
+        return;
+      }
+      const moved = await store.transition(target.id, ['scheduled'], 'published', {
+        pushed_commit: target.change_commit,
+        published_at: nowIso(),
+        checks: 'pending',
+        error: null,
+      });
+      if (!moved) return;
+      await events.append(SYSTEM_ACTOR, {
+        type: 'fleet.change.published',
+        subject: target.entity_ref,
+        data: { shift: shift.name, branch: target.branch, commit: target.change_commit },
+      });
+      if (await store.transition(target.id, ['published'], 'checks-pending')) {
+        await enqueue(CHECK_TARGET_JOB, target.id);
+      }
+    });
+  }
+
+  /** The planned commit in this worker's mirror: another worker may have planned it, so re-create it from the stored diff. */
+  async function ensureChangeCommit(target: TargetRow): Promise<string> {
+    const { mirrorDir } = await syncMirror(target.repository, mirrorsDir);
+    const commit = target.change_commit as string;
+    const present = await runGit(['--git-dir', mirrorDir, 'cat-file', '-e', `${commit}^{commit}`]).then(
+      () => true,
+      () => false,
+    );
+    if (present) return mirrorDir;
+    const recreated = await recreateCommit({
+      mirrorDir,
+      worktreesDir,
+      baseCommit: target.base_commit as string,
+      diff: target.diff ?? '',
+      commit: {
+        message: target.commit_message ?? target.title ?? '',
+        author: (JSON.parse((await load(target.id))?.shift.spec_json ?? '{}') as ShiftSpec).spec.change.author,
+        date: target.commit_date,
+      },
+    });
+    if (recreated !== commit) {
+      throw new Error(`Re-creating the planned commit gave ${recreated}, not ${commit}; re-plan the target`);
+    }
+    return mirrorDir;
+  }
+
+  // ---- checks ---------------------------------------------------------------
+
+  async function check(targetId: string, context: JobContext): Promise<void> {
+    const loaded = await load(targetId);
+    if (!loaded || loaded.target.state !== 'checks-pending') return;
+    const { target } = loaded;
+    await withRetries(target, context, ['checks-pending'], async () => {
+      const mirrorDir = await ensureChangeCommit(target);
+      const entity = await entityOf(target.entity_ref);
+      const annotation = entity?.metadata.annotations?.[CHECK_COMMAND_ANNOTATION];
+      const declared = await readCheckCommand(mirrorDir, target.change_commit as string, annotation);
+      if (!declared) {
+        const note = 'The repository declares no check command (annotation or .backbeat/checks.yaml).';
+        await store.transition(target.id, ['checks-pending'], 'published', { checks: 'none', check_log: note }, {
+          log: note,
+        });
+        await maybeAutomerge(target.id);
+        return;
+      }
+      const command = typeof declared === 'string' ? { command: declared, timeoutSeconds: 600 } : declared;
+      const result = await runChecks({
+        mirrorDir,
+        worktreesDir,
+        commit: target.change_commit as string,
+        command: command.command,
+        timeoutSeconds: command.timeoutSeconds ?? 600,
+      });
+      const to = result.passed ? 'checks-passed' : 'checks-failed';
+      await store.transition(
+        target.id,
+        ['checks-pending'],
+        to,
+        { checks: result.passed ? 'passed' : 'failed', check_log: result.log },
+        { log: result.log },
+      );
+      if (result.passed) await maybeAutomerge(target.id);
+    });
+  }
+
+  // ---- merge ------------------------------------------------------------------
+
+  /** Why a target cannot be merged now (undefined when it can); `manual` is a person pressing Merge. */
+  async function mergeBlocker(target: TargetRow, shift: ShiftRow, spec: ShiftSpec, manual: boolean) {
+    if (shift.state === 'closed') return 'The shift is closed.';
+    if (target.state === 'checks-passed') return undefined;
+    if (target.state === 'published' && target.checks === 'none') {
+      if (spec.spec.automerge.requireChecks && !manual) {
+        return 'The repository declares no checks and the shift requires green checks.';
+      }
+      return undefined;
+    }
+    if (target.state === 'checks-failed') return 'The checks failed.';
+    if (target.state === 'checks-pending') return 'The checks are still running.';
+    return `A ${target.state} target has no open change to merge.`;
+  }
+
+  async function maybeAutomerge(targetId: string): Promise<void> {
+    const loaded = await load(targetId);
+    if (!loaded) return;
+    const { target, shift, spec } = loaded;
+    const policy = spec.spec.automerge;
+    if (!policy.enabled || policy.requireApproval || shift.state !== 'active') return;
+    if (await mergeBlocker(target, shift, spec, false)) return;
+    const entity = await entityOf(target.entity_ref);
+    if (entity?.metadata.annotations?.[AUTOMERGE_ANNOTATION] === 'false') {
+      await store.patchTarget(target.id, { last_log: `Auto-merge is off: ${AUTOMERGE_ANNOTATION} is "false".` });
+      return;
+    }
+    if (policy.minHealthLevel && deps.healthGate) {
+      const gate = await deps.healthGate(target.entity_ref, policy.minHealthLevel);
+      if (!gate.allowed) {
+        await store.patchTarget(target.id, { last_log: `Auto-merge held: ${gate.reason ?? 'health level too low'}` });
+        return;
+      }
+    }
+    const opening = nextWindowOpening(spec.spec.rollout.mergeWindow, new Date());
+    if (!opening) return;
+    await enqueue(MERGE_TARGET_JOB, target.id, opening);
+  }
+
+  /**
+   * Merges one target's change into its base branch, one merge at a time per
+   * (repository, base branch). A moved base branch re-plans the target on the new
+   * base instead of forcing anything.
+   */
+  async function merge(targetId: string, options: { manual: boolean; context?: JobContext }): Promise<void> {
+    const loaded = await load(targetId);
+    if (!loaded) return;
+    const { target, shift, spec } = loaded;
+    const blocker = await mergeBlocker(target, shift, spec, options.manual);
+    if (blocker) {
+      if (options.manual) throw new ConflictError(blocker);
+      return;
+    }
+    if (!options.manual && shift.state !== 'active') return;
+    if (!options.manual && !isWithinWindow(spec.spec.rollout.mergeWindow, new Date())) {
+      const opening = nextWindowOpening(spec.spec.rollout.mergeWindow, new Date());
+      if (opening) await enqueue(MERGE_TARGET_JOB, target.id, opening);
+      return;
+    }
+    const lockKey = `${target.repository}#${target.base_branch}`;
+    const staleBefore = new Date(Date.now() - MERGE_LOCK_STALE_MS).toISOString();
+    if (!(await store.acquireMergeLock(lockKey, target.id, staleBefore))) {
+      if (options.manual) throw new ConflictError(`Another change is being merged into ${target.base_branch}; try again.`);
+      await enqueue(MERGE_TARGET_JOB, target.id, new Date(Date.now() + MERGE_LOCK_RETRY_MS));
+      return;
+    }
+    const from: TargetState[] = [target.state];
+    try {
+      const run = async () => {
+        const mirrorDir = await ensureChangeCommit(target);
+        const result = await mergeChange({
+          repoUrl: target.repository,
+          mirrorDir,
+          worktreesDir,
+          baseBranch: target.base_branch as string,
+          plannedBase: target.base_commit as string,
+          changeCommit: target.change_commit as string,
+          method: spec.spec.automerge.method,
+          author: spec.spec.change.author,
+          date: nowIso(),
+        });
+        if (result.status === 'merged') {
+          await settleMerged(target, from, result.mergedCommit, shift.name);
+          return;
+        }
+        // Killed after pushing but before recording? Then the base already holds the change.
+        if (await isAncestor(mirrorDir, target.change_commit as string, result.currentBase)) {
+          await settleMerged(target, from, result.currentBase, shift.name);
+          return;
+        }
+        const note = `The base branch ${target.base_branch} moved to ${result.currentBase.slice(0, 12)}; re-planning on it.`;
+        if (await store.transition(target.id, from, 'pending', { checks: 'none', last_log: note }, { log: note })) {
+          await enqueue(PLAN_TARGET_JOB, target.id);
+        }
+      };
+      if (options.context) await withRetries(target, options.context, from, run);
+      else await run();
+    } finally {
+      await store.releaseMergeLock(lockKey, target.id);
+    }
+  }
+
+  async function settleMerged(target: TargetRow, from: TargetState[], mergedCommit: string, shiftName: string) {
+    const moved = await store.transition(target.id, from, 'merged', { merged_commit: mergedCommit, error: null });
+    if (!moved) return;
+    await events.append(SYSTEM_ACTOR, {
+      type: 'fleet.change.merged',
+      subject: target.entity_ref,
+      data: { shift: shiftName, commit: mergedCommit, repository: target.repository, branch: target.base_branch },
+    });
+    if (target.branch && target.pushed_commit) {
+      await deleteBranch({ repoUrl: target.repository, branch: target.branch, expectedCommit: target.pushed_commit }).catch(
+        (error: Error) => logger.warn({ target: target.id, err: error.message }, 'merged branch could not be deleted'),
+      );
+    }
+    await onTargetSettled(target.shift_id, target.wave);
+  }
+
+  async function isAncestor(mirrorDir: string, commit: string, of: string): Promise<boolean> {
+    return runGit(['--git-dir', mirrorDir, 'merge-base', '--is-ancestor', commit, of]).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  // ---- close ------------------------------------------------------------------
+
+  /** Closes a target: deletes its branch if one was pushed (only if it is still ours). */
+  async function close(targetId: string, reason: string): Promise<void> {
+    const target = await store.targetById(targetId);
+    if (!target || target.state === 'merged' || target.state === 'closed') return;
+    if (target.pushed_commit && target.branch) {
+      await deleteBranch({ repoUrl: target.repository, branch: target.branch, expectedCommit: target.pushed_commit });
+    }
+    const moved = await store.transition(target.id, [target.state], 'closed', { pushed_commit: null }, { log: reason });
+    if (moved && target.pushed_commit) {
+      await events.append(SYSTEM_ACTOR, {
+        type: 'fleet.change.closed',
+        subject: target.entity_ref,
+        data: { target: target.id, reason },
+      });
+    }
+    if (moved) await onTargetSettled(target.shift_id, target.wave);
+  }
+
+  function registerJobs(): void {
+    queue.register<{ targetId: string }>(PLAN_TARGET_JOB, (p, c) => plan(p.targetId, c));
+    queue.register<{ targetId: string }>(PUBLISH_TARGET_JOB, (p, c) => publish(p.targetId, c));
+    queue.register<{ targetId: string }>(CHECK_TARGET_JOB, (p, c) => check(p.targetId, c));
+    queue.register<{ targetId: string }>(MERGE_TARGET_JOB, (p, c) => merge(p.targetId, { manual: false, context: c }));
+    queue.register<{ targetId: string; reason?: string }>(CLOSE_TARGET_JOB, (p) =>
+      close(p.targetId, p.reason ?? 'Closed.'),
+    );
+  }
+
+  return {
+    registerJobs,
+    enqueue,
+    scheduleIfLive,
+    onTargetSettled,
+    mergeBlocker,
+    merge,
+    close,
+  };
+}
+
+export type TargetRunner = ReturnType<typeof createTargetRunner>;
