@@ -8,6 +8,7 @@ import { registerCatalogCommands } from './commands/catalog.js';
 import { createCommandContext } from './commands/command-context.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerServeCommands } from './commands/serve.js';
+import { registerShiftCommands } from './commands/shift.js';
 import { registerTokenCommands } from './commands/token.js';
 import { printJson, printLines } from './output.js';
 
@@ -50,6 +51,7 @@ Run backbeat <command> --help for details; every command takes --json.`,
   registerCatalogCommands(program, context);
   registerAuditCommands(program, context);
   registerTokenCommands(program, context);
+  registerShiftCommands(program, context);
   // exitOverride is inherited only by commands added after it is set, so set it everywhere.
   const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
   for (const command of everyCommand(program)) {

@@ -3,6 +3,9 @@ import { AuditPage } from '../features/audit/audit-page.js';
 import { SignInPage } from '../features/auth/sign-in-page.js';
 import { CatalogPage } from '../features/catalog/catalog-page.js';
 import { EntityPage } from '../features/catalog/entity-page.js';
+import { ShiftPage } from '../features/fleet/shift-page.js';
+import { ShiftsPage } from '../features/fleet/shifts-page.js';
+import { TargetPage } from '../features/fleet/target-page.js';
 import { LocationsPage } from '../features/locations/locations-page.js';
 import { GroupPage } from '../features/org/group-page.js';
 import { OrgPage } from '../features/org/org-page.js';
@@ -30,6 +33,9 @@ export function createAppRouter() {
         { path: 'org', element: <OrgPage /> },
         { path: 'org/:namespace/:name', element: <GroupPage /> },
         { path: 'locations', element: <LocationsPage /> },
+        { path: 'fleet', element: <ShiftsPage /> },
+        { path: 'fleet/:name', element: <ShiftPage /> },
+        { path: 'fleet/:name/targets/:id', element: <TargetPage /> },
         { path: 'audit', element: <AuditPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],
