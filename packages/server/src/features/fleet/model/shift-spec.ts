@@ -45,7 +45,10 @@ export interface ShiftTargets {
 }
 
 export interface DependencyCondition {
-  /** Package name as the manifest writes it: `log-lib`, `org.apache.logging.log4j:log4j-core`, `github.com/x/y`. */
+  /**
+   * Package name as the manifest writes it: `log-lib`, `org.apache.logging.log4j:log4j-core`, `github.com/x/y`.
+   * A Maven artifactId alone (`log4j-core`) matches any groupId; PyPI names compare in PEP 503 normal form.
+   */
   name: string;
   /** Matches versions strictly lower than this one. */
   below?: string;
@@ -66,7 +69,11 @@ export interface BumpDependencyStep {
 export interface SetValueStep {
   type: 'set-value';
   file: string;
-  /** Dotted path; `[n]` indexes a list: `spec.containers[0].image`. */
+  /**
+   * Dotted path; `[n]` indexes a list, `["a.b"]` names a key holding dots:
+   * `spec.containers[0].image`, `metadata.annotations["backstage.io/owner"]`.
+   * YAML files: the path applies to the first document.
+   */
   path: string;
   value: unknown;
 }
@@ -82,6 +89,7 @@ export interface ReplaceStep {
   type: 'replace';
   files: string;
   pattern: string;
+  /** JavaScript replacement syntax: `$1` for a group, `$&` for the match, `$$` for a dollar. */
   replacement: string;
   /** JavaScript regex flags; `g` is always added. */
   flags?: string;
@@ -106,7 +114,10 @@ export interface ChangeTemplate {
   labels: string[];
 }
 
-/** `HH:MM-HH:MM` on the listed weekdays (`mon`..`sun`), in `timezone` (default UTC). */
+/**
+ * `HH:MM-HH:MM` on the listed weekdays (`mon`..`sun`, default all), in `timezone`
+ * (an IANA name, default UTC). An end before the start spans midnight.
+ */
 export interface TimeWindow {
   days: string[];
   start: string;

@@ -1,0 +1,3 @@
+export { applyBuiltinStep, type BuiltinStep } from './apply-step.js';
+export { StepError } from './step-error.js';
+export { findWorkdirFile, listWorkdirFiles, resolveWorkdirFile, type WorkdirFile } from './workdir.js';
