@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, devNull } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeInitialCommit } from './git-objects.js';
@@ -85,8 +85,9 @@ export function writeFiles(root: string, files: RepoFiles): void {
 }
 
 /**
- * Creates a git repository at `path` holding `files` in one commit on `main`.
- * Returns the commit id, which is the same for the same files, message and date.
+ * Creates a git repository at `path` holding `files` in one commit on `main`, which
+ * accepts pushes to `main` (updating the work tree). Returns the commit id, which is
+ * the same for the same files, message and date.
  *
  * @example
  * await createRepository('/tmp/repo', { 'catalog-info.yaml': yaml }, 'Initial commit');
@@ -104,7 +105,14 @@ export async function createRepository(
   }
   mkdirSync(path, { recursive: true });
   writeFiles(path, files);
-  return writeInitialCommit(path, files, message, { ...DEMO_GIT_AUTHOR, date: options.date ?? DEMO_COMMIT_DATE });
+  const commit = writeInitialCommit(path, files, message, {
+    ...DEMO_GIT_AUTHOR,
+    date: options.date ?? DEMO_COMMIT_DATE,
+  });
+  // These repositories stand in for a code host: a merge pushed to the checked-out
+  // `main` must be accepted and update the work tree, which git refuses by default.
+  appendFileSync(join(path, '.git', 'config'), '[receive]\n\tdenyCurrentBranch = updateInstead\n');
+  return commit;
 }
 
 /**

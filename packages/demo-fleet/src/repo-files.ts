@@ -2,6 +2,7 @@ import { API_VERSION, type Descriptor, titleCase } from './descriptor.js';
 import { LOG_LIB_NAME, LOG4J_ARTIFACT_ID, LOG4J_GROUP_ID, type RepoPlan } from './fleet-plan.js';
 import type { RepoFiles } from './git-repo.js';
 import { COMPANY, type RepoKind } from './org-data.js';
+import { checkFiles } from './repo-checks.js';
 import { toYaml } from './yaml.js';
 
 /** Where every deployable repository keeps its deployment manifest. */
@@ -84,8 +85,8 @@ export function componentDescriptor(plan: RepoPlan): Descriptor {
 }
 
 /**
- * Every file of a repository: descriptor, manifest, sources, and (health
- * permitting) README, tests, CI, CODEOWNERS, docs and deployment.
+ * Every file of a repository: descriptor, manifest, sources, check command, and
+ * (health permitting) README, tests, CI, CODEOWNERS, docs and deployment.
  *
  * @example
  * const files = repoFiles(plan);
@@ -94,6 +95,7 @@ export function componentDescriptor(plan: RepoPlan): Descriptor {
 export function repoFiles(plan: RepoPlan): RepoFiles {
   const files: RepoFiles = { 'catalog-info.yaml': toYaml(componentDescriptor(plan)) };
   Object.assign(files, kindFiles(plan));
+  Object.assign(files, checkFiles(plan));
   if (plan.health.readme) files['README.md'] = readme(plan);
   if (plan.health.ci) files['.github/workflows/ci.yml'] = ciWorkflow(plan);
   if (plan.health.codeowners) files['.github/CODEOWNERS'] = `* @${COMPANY.slug}/${plan.owner}\n`;

@@ -75,7 +75,7 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
   );
 
   const events = createEventLog({ database, logger });
-  const queue = createJobQueue({ database, logger });
+  const queue = createJobQueue({ database, logger, concurrency: config.jobConcurrency });
   const catalog = createCatalog({
     database,
     queue,

@@ -32,6 +32,8 @@ export interface Config {
   webDistDir: string | undefined;
   /** Whether `serve` runs the job worker in-process. */
   runWorker: boolean;
+  /** Jobs one process runs at the same time (git work of shifts, location refreshes). */
+  jobConcurrency: number;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -47,6 +49,7 @@ const DEFAULTS: Omit<Config, 'baseUrl' | 'webDistDir'> = {
   readAllowList: { hosts: [], paths: [] },
   logLevel: 'info',
   runWorker: true,
+  jobConcurrency: 2,
 };
 
 export interface LoadConfigOptions {
@@ -72,6 +75,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     adminToken: env.BACKBEAT_ADMIN_TOKEN || undefined,
     demo: env.BACKBEAT_DEMO ? env.BACKBEAT_DEMO === 'true' || env.BACKBEAT_DEMO === '1' : undefined,
     logLevel: env.BACKBEAT_LOG_LEVEL,
+    jobConcurrency: env.BACKBEAT_JOB_CONCURRENCY
+      ? parseWholeNumber(env.BACKBEAT_JOB_CONCURRENCY, 'BACKBEAT_JOB_CONCURRENCY')
+      : undefined,
     catalogRefreshIntervalSeconds: env.BACKBEAT_CATALOG_REFRESH_SECONDS
       ? Number(env.BACKBEAT_CATALOG_REFRESH_SECONDS)
       : undefined,
@@ -108,6 +114,12 @@ function parsePort(value: string, name: string): number {
     throw new Error(`${name} must be a port number between 0 and 65535, got "${value}"`);
   }
   return port;
+}
+
+function parseWholeNumber(value: string, name: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`${name} must be a whole number of at least 1, got "${value}"`);
+  return number;
 }
 
 function splitList(value: string | undefined): string[] {

@@ -13,8 +13,8 @@ import { fleetMigrations } from './migrations.js';
 import { registerShiftRoutes } from './routes/shift-routes.js';
 import { createFleetStore } from './store/fleet-store.js';
 
-export type { ShiftDetail, ShiftSummary, TargetDetail, TargetView } from './engine/shift-views.js';
 export type { ShiftService } from './engine/shift-service.js';
+export type { ShiftDetail, ShiftSummary, TargetDetail, TargetView } from './engine/shift-views.js';
 export type { HealthGate } from './engine/target-runner.js';
 export { fleetMigrations } from './migrations.js';
 

@@ -71,7 +71,11 @@ export const fleetMigrations: MigrationSet = {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('fleet_targets_shift_entity', ['shift_id', 'entity_ref'])
         .execute();
-      await db.schema.createIndex('fleet_targets_shift_state').on('fleet_targets').columns(['shift_id', 'state']).execute();
+      await db.schema
+        .createIndex('fleet_targets_shift_state')
+        .on('fleet_targets')
+        .columns(['shift_id', 'state'])
+        .execute();
 
       await db.schema
         .createTable('fleet_transitions')

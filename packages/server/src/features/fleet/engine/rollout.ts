@@ -43,7 +43,7 @@ export function isWithinWindow(window: TimeWindow | undefined, at: Date): boolea
   if (start <= end) return days.has(day) && minutes >= start && minutes < end;
   // Overnight window: the part after midnight belongs to the previous day's window.
   if (minutes >= start) return days.has(day);
-  const previousDay = DAY_NAMES[(DAY_NAMES.indexOf(day) + 6) % 7] as string;
+  const previousDay = DAY_NAMES[(DAY_NAMES.indexOf(day as (typeof DAY_NAMES)[number]) + 6) % 7] as string;
   return minutes < end && days.has(previousDay);
 }
 

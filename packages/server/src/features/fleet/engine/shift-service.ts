@@ -122,7 +122,7 @@ export function createShiftService(deps: ShiftServiceDeps) {
 
     const { targets: wanted, warnings } = await selectTargets(spec, shift.created_at);
     const wantedRefs = new Set(wanted.map((t) => t.entityRef));
-    const current = await store.targetsOf(shift.id);
+    const current = await store.targetHeads(shift.id);
     const currentRefs = new Set(current.map((t) => t.entity_ref));
 
     const added = await store.addTargets(
@@ -141,7 +141,9 @@ export function createShiftService(deps: ShiftServiceDeps) {
       const stale = target.plan_hash !== null && target.plan_hash !== planHash;
       if (target.state === 'closed' || (stale && target.state !== 'merged')) {
         // Changed steps or template (or selected again): plan again; an open change is updated by the next push.
-        if (await store.transition(target.id, [target.state], 'pending', { checks: 'none' }, { log: 'Spec changed.' })) {
+        if (
+          await store.transition(target.id, [target.state], 'pending', { checks: 'none' }, { log: 'Spec changed.' })
+        ) {
           replanned++;
           await runner.enqueue(PLAN_TARGET_JOB, target.id);
         }
@@ -228,10 +230,8 @@ export function createShiftService(deps: ShiftServiceDeps) {
   async function resume(actor: Actor, name: string): Promise<ShiftDetail> {
     const result = await setState(actor, name, 'active');
     const shift = await requireShift(name);
-    for (const target of await store.targetsOf(shift.id, { states: ['planned', 'scheduled'] })) {
-      if (target.state === 'planned') await runner.scheduleIfLive(target.id);
-      else await runner.enqueue(PUBLISH_TARGET_JOB, target.id);
-    }
+    for (const id of await store.targetIdsIn(shift.id, ['planned'])) await runner.scheduleIfLive(id);
+    for (const id of await store.targetIdsIn(shift.id, ['scheduled'])) await runner.enqueue(PUBLISH_TARGET_JOB, id);
     return result;
   }
 
@@ -239,7 +239,7 @@ export function createShiftService(deps: ShiftServiceDeps) {
   async function close(actor: Actor, name: string): Promise<ShiftDetail> {
     const result = await setState(actor, name, 'closed');
     const shift = await requireShift(name);
-    for (const target of await store.targetsOf(shift.id)) {
+    for (const target of await store.targetHeads(shift.id)) {
       if (target.state === 'merged' || target.state === 'closed') continue;
       await closeTarget(target.id, target.state, 'The shift was closed.');
     }
@@ -251,14 +251,20 @@ export function createShiftService(deps: ShiftServiceDeps) {
     const shift = await requireShift(name);
     await assertCanChange(actor, [shift.owner_ref]);
     const candidates = targetIds?.length
-      ? (await store.targetsOf(shift.id)).filter((t) => targetIds.includes(t.id) || targetIds.includes(t.entity_ref))
-      : await store.targetsOf(shift.id, { states: FAILED_STATES });
+      ? (await store.targetHeads(shift.id)).filter((t) => targetIds.includes(t.id) || targetIds.includes(t.entity_ref))
+      : (await store.targetHeads(shift.id)).filter((t) => FAILED_STATES.includes(t.state));
     let retried = 0;
     for (const target of candidates) {
       if (target.state === 'merged' || target.state === 'pending') continue;
-      const moved = await store.transition(target.id, [target.state], 'pending', { checks: 'none', error: null }, {
-        log: `Retried by ${actor.displayName}.`,
-      });
+      const moved = await store.transition(
+        target.id,
+        [target.state],
+        'pending',
+        { checks: 'none', error: null },
+        {
+          log: `Retried by ${actor.displayName}.`,
+        },
+      );
       if (moved) {
         retried++;
         await runner.enqueue(PLAN_TARGET_JOB, target.id);
@@ -289,7 +295,8 @@ export function createShiftService(deps: ShiftServiceDeps) {
   async function requireTarget(shift: ShiftRow, idOrRef: string) {
     const byId = await store.targetById(idOrRef);
     if (byId && byId.shift_id === shift.id) return byId;
-    const [byRef] = (await store.targetsOf(shift.id)).filter((t) => t.entity_ref === idOrRef.toLowerCase());
+    const head = (await store.targetHeads(shift.id)).find((t) => t.entity_ref === idOrRef.toLowerCase());
+    const byRef = head && (await store.targetById(head.id));
     if (!byRef) throw new NotFoundError(`Shift "${shift.name}" has no target ${idOrRef}`);
     return byRef;
   }

@@ -1,4 +1,5 @@
 import type { ShiftState, TargetState } from '../model/target-state.js';
+import type { TargetListRow } from '../store/fleet-store.js';
 import type { ShiftRow, TargetRow, TransitionRow } from '../store/fleet-tables.js';
 import type { BurndownPoint } from './burndown.js';
 
@@ -76,7 +77,7 @@ export function shiftSummary(row: ShiftRow, totals: Partial<Record<TargetState, 
   };
 }
 
-export function targetView(row: TargetRow): TargetView {
+export function targetView(row: TargetListRow): TargetView {
   const log = row.last_log ?? undefined;
   return {
     id: row.id,

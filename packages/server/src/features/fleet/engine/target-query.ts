@@ -19,8 +19,20 @@ export function targetFilter(targets: ShiftTargets): EntityFilter {
   if (filter.type?.length) all.push(condition('spec.type', filter.type));
   if (filter.lifecycle?.length) all.push(condition('spec.lifecycle', filter.lifecycle));
   if (filter.tag?.length) all.push(condition('metadata.tags', filter.tag));
-  if (filter.owner?.length) all.push(condition('relations.ownedby', filter.owner.map((o) => fullRef(o, 'group'))));
-  if (filter.system?.length) all.push(condition('relations.partof', filter.system.map((s) => fullRef(s, 'system'))));
+  if (filter.owner?.length)
+    all.push(
+      condition(
+        'relations.ownedby',
+        filter.owner.map((o) => fullRef(o, 'group')),
+      ),
+    );
+  if (filter.system?.length)
+    all.push(
+      condition(
+        'relations.partof',
+        filter.system.map((s) => fullRef(s, 'system')),
+      ),
+    );
   return { all };
 }
 

@@ -56,7 +56,7 @@ const MERGE_LOCK_STALE_MS = 10 * 60_000;
 /** How soon a merge waiting for another merge into the same branch tries again. */
 const MERGE_LOCK_RETRY_MS = 3_000;
 
-const WAVE_DONE: ReadonlySet<TargetState> = new Set(['merged', 'closed', 'no-change']);
+const WAVE_DONE: readonly TargetState[] = ['merged', 'closed', 'no-change'];
 
 /**
  * Runs one step of one target at a time: plan, publish, check, merge, close. Each
@@ -308,16 +308,12 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   /** The main wave waits until every canary is merged, closed or unchanged. */
   async function waveOpen(target: TargetRow): Promise<boolean> {
-    if (target.wave === 'canary') return true;
-    const canaries = await store.targetsOf(target.shift_id, {});
-    return canaries.filter((t) => t.wave === 'canary').every((t) => WAVE_DONE.has(t.state));
+    return target.wave === 'canary' || (await store.canariesNotIn(target.shift_id, WAVE_DONE)) === 0;
   }
 
   async function onTargetSettled(shiftId: string, wave: TargetRow['wave']): Promise<void> {
-    if (wave !== 'canary') return;
-    const targets = await store.targetsOf(shiftId, {});
-    if (!targets.filter((t) => t.wave === 'canary').every((t) => WAVE_DONE.has(t.state))) return;
-    for (const t of targets) if (t.state === 'scheduled') await enqueue(PUBLISH_TARGET_JOB, t.id);
+    if (wave !== 'canary' || (await store.canariesNotIn(shiftId, WAVE_DONE)) > 0) return;
+    for (const id of await store.targetIdsIn(shiftId, ['scheduled'])) await enqueue(PUBLISH_TARGET_JOB, id);
   }
 
   async function publish(targetId: string, context: JobContext): Promise<void> {
@@ -419,9 +415,15 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       const declared = await readCheckCommand(mirrorDir, target.change_commit as string, annotation);
       if (!declared) {
         const note = 'The repository declares no check command (annotation or .backbeat/checks.yaml).';
-        await store.transition(target.id, ['checks-pending'], 'published', { checks: 'none', check_log: note }, {
-          log: note,
-        });
+        await store.transition(
+          target.id,
+          ['checks-pending'],
+          'published',
+          { checks: 'none', check_log: note },
+          {
+            log: note,
+          },
+        );
         await maybeAutomerge(target.id);
         return;
       }
@@ -509,7 +511,8 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const lockKey = `${target.repository}#${target.base_branch}`;
     const staleBefore = new Date(Date.now() - MERGE_LOCK_STALE_MS).toISOString();
     if (!(await store.acquireMergeLock(lockKey, target.id, staleBefore))) {
-      if (options.manual) throw new ConflictError(`Another change is being merged into ${target.base_branch}; try again.`);
+      if (options.manual)
+        throw new ConflictError(`Another change is being merged into ${target.base_branch}; try again.`);
       await enqueue(MERGE_TARGET_JOB, target.id, new Date(Date.now() + MERGE_LOCK_RETRY_MS));
       return;
     }
@@ -558,8 +561,12 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       data: { shift: shiftName, commit: mergedCommit, repository: target.repository, branch: target.base_branch },
     });
     if (target.branch && target.pushed_commit) {
-      await deleteBranch({ repoUrl: target.repository, branch: target.branch, expectedCommit: target.pushed_commit }).catch(
-        (error: Error) => logger.warn({ target: target.id, err: error.message }, 'merged branch could not be deleted'),
+      await deleteBranch({
+        repoUrl: target.repository,
+        branch: target.branch,
+        expectedCommit: target.pushed_commit,
+      }).catch((error: Error) =>
+        logger.warn({ target: target.id, err: error.message }, 'merged branch could not be deleted'),
       );
     }
     await onTargetSettled(target.shift_id, target.wave);

@@ -90,9 +90,19 @@ function documentShiftRoutes(app: OpenAPIHono<AppEnv>, base: string): void {
     tags,
     summary: 'Apply a shift spec (create or update); with preview, plan diffs without publishing',
     request: { body: { content: { 'application/json': { schema: ApplyBody } } } },
-    responses: { 200: ok('The shift'), 400: none('Invalid spec: errors name line and field'), 403: none('Not allowed') },
+    responses: {
+      200: ok('The shift'),
+      400: none('Invalid spec: errors name line and field'),
+      403: none('Not allowed'),
+    },
   });
-  r.registerPath({ method: 'get', path: base, tags, summary: 'Every shift with totals', responses: { 200: ok('Shifts') } });
+  r.registerPath({
+    method: 'get',
+    path: base,
+    tags,
+    summary: 'Every shift with totals',
+    responses: { 200: ok('Shifts') },
+  });
   r.registerPath({
     method: 'get',
     path: `${base}/{name}`,

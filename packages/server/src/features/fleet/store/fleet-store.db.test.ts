@@ -36,7 +36,13 @@ async function newShift(name: string): Promise<ShiftRow> {
 }
 
 function target(ref: string) {
-  return { entityRef: ref, repository: `/repos/${ref}`, ownerRef: 'group:default/a', wave: 'main' as const, commitDate: nowIso() };
+  return {
+    entityRef: ref,
+    repository: `/repos/${ref}`,
+    ownerRef: 'group:default/a',
+    wave: 'main' as const,
+    commitDate: nowIso(),
+  };
 }
 
 describe('fleet store', () => {
@@ -47,7 +53,11 @@ describe('fleet store', () => {
     expect(first).toHaveLength(2);
     expect(again).toHaveLength(1);
     expect(await store.totals(shift.id)).toEqual({ pending: 3 });
-    expect((await store.transitionsOfShift(shift.id)).map((t) => t.to_state)).toEqual(['pending', 'pending', 'pending']);
+    expect((await store.transitionsOfShift(shift.id)).map((t) => t.to_state)).toEqual([
+      'pending',
+      'pending',
+      'pending',
+    ]);
   });
 
   it('moves a target only from an expected state, once', async () => {

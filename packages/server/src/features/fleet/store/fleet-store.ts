@@ -14,6 +14,42 @@ export interface NewTarget {
   commitDate: string;
 }
 
+const LARGE_COLUMNS = ['diff', 'check_log', 'body'] as const;
+type LargeColumn = (typeof LARGE_COLUMNS)[number];
+export type TargetListRow = Omit<TargetRow, LargeColumn>;
+const LIST_COLUMNS = [
+  'id',
+  'shift_id',
+  'entity_ref',
+  'repository',
+  'owner_ref',
+  'wave',
+  'state',
+  'checks',
+  'attempts',
+  'plan_hash',
+  'base_branch',
+  'base_commit',
+  'change_commit',
+  'commit_date',
+  'pushed_commit',
+  'merged_commit',
+  'branch',
+  'title',
+  'commit_message',
+  'labels_json',
+  'diff_files',
+  'diff_additions',
+  'diff_deletions',
+  'last_log',
+  'error',
+  'published_at',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof TargetListRow)[];
+
+export type TargetHead = Pick<TargetRow, 'id' | 'entity_ref' | 'state' | 'plan_hash' | 'owner_ref'>;
+
 export interface TargetQuery {
   states?: readonly TargetState[];
   ownerRef?: string;
@@ -26,7 +62,9 @@ export const MAX_LOG_CHARS = 64 * 1024;
 
 export function capLog(log: string | null | undefined): string | null {
   if (!log) return null;
-  return log.length <= MAX_LOG_CHARS ? log : `…(${log.length - MAX_LOG_CHARS} characters cut)\n${log.slice(-MAX_LOG_CHARS)}`;
+  return log.length <= MAX_LOG_CHARS
+    ? log
+    : `…(${log.length - MAX_LOG_CHARS} characters cut)\n${log.slice(-MAX_LOG_CHARS)}`;
 }
 
 /**
@@ -142,20 +180,28 @@ export function createFleetStore(database: Database) {
     return db.selectFrom('fleet_targets').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async function targetsOf(shiftId: string, query: TargetQuery = {}): Promise<TargetRow[]> {
-    let q = db.selectFrom('fleet_targets').selectAll().where('shift_id', '=', shiftId);
+  /** Targets for lists: every column but the large ones (diff, check log, body), which one target's page loads. */
+  async function targetsOf(shiftId: string, query: TargetQuery = {}): Promise<TargetListRow[]> {
+    let q = db.selectFrom('fleet_targets').select(LIST_COLUMNS).where('shift_id', '=', shiftId);
     if (query.states && query.states.length > 0) q = q.where('state', 'in', [...query.states]);
     if (query.ownerRef) q = q.where('owner_ref', '=', query.ownerRef);
     if (query.text) {
       const like = `%${query.text.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
       q = q.where((eb) =>
-        eb.or([
-          eb(eb.fn('lower', ['entity_ref']), 'like', like),
-          eb(eb.fn('lower', ['repository']), 'like', like),
-        ]),
+        eb.or([eb(eb.fn('lower', ['entity_ref']), 'like', like), eb(eb.fn('lower', ['repository']), 'like', like)]),
       );
     }
     return q.orderBy('entity_ref').execute();
+  }
+
+  /** The few columns bulk decisions need, for every target of a shift: no diffs or logs loaded. */
+  async function targetHeads(shiftId: string): Promise<TargetHead[]> {
+    return db
+      .selectFrom('fleet_targets')
+      .select(['id', 'entity_ref', 'state', 'plan_hash', 'owner_ref'])
+      .where('shift_id', '=', shiftId)
+      .orderBy('entity_ref')
+      .execute();
   }
 
   /** Target ids of a shift in the given states, without loading diffs and logs. */
@@ -169,6 +215,18 @@ export function createFleetStore(database: Database) {
       .orderBy('id')
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  /** How many canary targets of a shift are not yet in one of `done` (the main wave waits for zero). */
+  async function canariesNotIn(shiftId: string, done: readonly TargetState[]): Promise<number> {
+    const row = await db
+      .selectFrom('fleet_targets')
+      .select(db.fn.countAll<number>().as('count'))
+      .where('shift_id', '=', shiftId)
+      .where('wave', '=', 'canary')
+      .where('state', 'not in', [...done])
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
   }
 
   /**
@@ -279,12 +337,11 @@ export function createFleetStore(database: Database) {
       .where('lock_key', '=', lockKey)
       .where('acquired_at', '<', staleBeforeIso)
       .execute();
-    const result = await db
+    await db
       .insertInto('fleet_merge_locks')
       .values({ lock_key: lockKey, target_id: targetId, acquired_at: nowIso() })
       .onConflict((oc) => oc.column('lock_key').doNothing())
-      .executeTakeFirst();
-    if (Number(result.numInsertedRows ?? 0) === 1) return true;
+      .execute();
     const holder = await db
       .selectFrom('fleet_merge_locks')
       .select('target_id')
@@ -311,6 +368,8 @@ export function createFleetStore(database: Database) {
     targetById,
     targetsOf,
     targetIdsIn,
+    targetHeads,
+    canariesNotIn,
     transition,
     patchTarget,
     totals,

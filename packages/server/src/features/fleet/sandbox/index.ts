@@ -1,0 +1,8 @@
+export {
+  runSandboxed,
+  SANDBOX_OUTPUT_LIMIT,
+  type SandboxResult,
+  type SandboxRun,
+  SandboxUnavailableError,
+  sandboxStatus,
+} from './run-sandboxed.js';

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Fleet as DemoFleet, generateFleet } from '@backbeat/demo-fleet';
+import type { Actor } from '../../../platform/auth/actor.js';
+import { createTestDatabase, type TestDatabase } from '../../../platform/db/testing/test-database.js';
+import { createInMemoryEventLog } from '../../../platform/events/in-memory-event-log.js';
+import { silentLogger } from '../../../platform/logging.js';
+import { createJobQueue } from '../../../platform/queue/create-job-queue.js';
+import type { JobQueueAdapter } from '../../../platform/queue/job-queue-adapter.js';
+import { queueMigrations } from '../../../platform/queue/queue-migrations.js';
+import { type Catalog, catalogMigrations, createCatalog } from '../../catalog/index.js';
+import { createFleet, type Fleet, fleetMigrations } from '../index.js';
+import type { TargetState } from '../model/target-state.js';
+
+export const FLEET_ADMIN: Actor = {
+  kind: 'user',
+  id: 'admin',
+  userRef: 'user:default/admin',
+  displayName: 'Admin',
+  isAdmin: true,
+  scopes: ['read', 'write', 'admin'],
+};
+
+export interface FleetHarness {
+  database: TestDatabase;
+  queue: JobQueueAdapter;
+  catalog: Catalog;
+  fleet: Fleet;
+  events: ReturnType<typeof createInMemoryEventLog>;
+  demo: DemoFleet;
+  dataDir: string;
+  /** Waits until every target of the shift is in one of `states` (or the timeout passes, then throws with the states seen). */
+  settle(shift: string, states: readonly TargetState[], timeoutMs?: number): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A real catalog and Fleet Shift on the test project's database with its real job
+ * queue, over a generated demo fleet of `size` git repositories registered as
+ * catalog locations.
+ *
+ * @example
+ * const h = await createFleetHarness({ size: 12 });
+ * await h.fleet.shifts.apply(FLEET_ADMIN, { yaml });
+ * await h.settle('bump-log-lib', ['merged', 'no-change', 'checks-failed']);
+ */
+export async function createFleetHarness(options: { size: number }): Promise<FleetHarness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'backbeat-fleet-'));
+  const database = await createTestDatabase({
+    migrations: { ...queueMigrations, ...catalogMigrations, ...fleetMigrations },
+  });
+  const logger = silentLogger();
+  const events = createInMemoryEventLog();
+  const queue = createJobQueue({ database, logger, timings: { pollIntervalMs: 50, retryBaseMs: 20 } });
+  const catalog = createCatalog({
+    database,
+    queue,
+    events,
+    logger,
+    config: { dataDir, catalogRefreshIntervalSeconds: 3600, readAllowList: { hosts: [], paths: [dataDir] } },
+  });
+  const fleet = createFleet({
+    database,
+    queue,
+    events,
+    logger,
+    catalog: catalog.reader,
+    membership: catalog.membership,
+    config: { dataDir },
+  });
+  const demo = await generateFleet({ dir: join(dataDir, 'fleet'), size: options.size });
+  await catalog.service.registerLocation({
+    actor: FLEET_ADMIN,
+    type: 'git',
+    target: demo.orgRepo,
+    options: { path: '**/*.yaml' },
+  });
+  for (const repo of demo.repos) {
+    await catalog.service.registerLocation({
+      actor: FLEET_ADMIN,
+      type: 'git',
+      target: repo.path,
+      options: { path: 'catalog-info.yaml' },
+    });
+  }
+  await queue.start();
+
+  async function settle(shift: string, states: readonly TargetState[], timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let seen: string[] = [];
+    while (Date.now() < deadline) {
+      const targets = await fleet.shifts.targets(shift);
+      seen = targets.map((t) => `${t.entityRef}=${t.state}`);
+      if (targets.length > 0 && targets.every((t) => states.includes(t.state))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`Shift ${shift} did not settle in ${timeoutMs} ms: ${seen.join(', ')}`);
+  }
+
+  return {
+    database,
+    queue,
+    catalog,
+    fleet,
+    events,
+    demo,
+    dataDir,
+    settle,
+    async dispose() {
+      await queue.stop();
+      await database.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
