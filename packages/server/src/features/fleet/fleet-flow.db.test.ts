@@ -92,7 +92,8 @@ describe('fleet shift on real repositories', () => {
     const planned = targets.filter((t) => t.state === 'planned');
     expect(planned.length).toBeGreaterThan(0);
     const detail = await h.fleet.shifts.targetDetail('log-lib-preview', planned[0]?.id as string);
-    expect(detail.diff).toContain(`+    "${LOG_LIB_NAME}": "^${LOG_LIB_FIXED_VERSION}"`);
+    expect(detail.diff).toMatch(new RegExp(`\\n\\+\\s+"${LOG_LIB_NAME}": "[\\^~]?${LOG_LIB_FIXED_VERSION}"`));
+    expect(detail.diff).toMatch(new RegExp(`\\n-\\s+"${LOG_LIB_NAME}": "`));
     for (const repo of h.demo.repos) expect(await branches(repo.path), repo.name).toEqual(['main']);
   }, 120_000);
 
@@ -107,7 +108,7 @@ describe('fleet shift on real repositories', () => {
     expect(targets.filter((t) => t.state === 'failed' || t.state === 'plan-failed')).toEqual([]);
     for (const target of merged) {
       const repo = h.demo.repos.find((r) => target.entityRef.endsWith(`/${r.name}`));
-      expect(await logLibOnMain(repo?.path as string)).toBe(`^${LOG_LIB_FIXED_VERSION}`);
+      expect(await logLibOnMain(repo?.path as string)).toMatch(new RegExp(`^[\\^~]?${LOG_LIB_FIXED_VERSION}$`));
       expect(await branches(repo?.path as string)).toEqual(['main']);
     }
     for (const target of red) {
@@ -128,7 +129,8 @@ describe('fleet shift on real repositories', () => {
 
   it('closes a target removed from the spec and deletes its branch', async () => {
     const red = (await h.fleet.shifts.targets('log-lib')).filter((t) => t.state === 'checks-failed');
-    if (red.length === 0) return;
+    // The generated fleet has vulnerable Node services without tests, whose checks fail.
+    expect(red.length).toBeGreaterThan(0);
     const [first] = red;
     await h.fleet.shifts.apply(FLEET_ADMIN, {
       yaml: shiftYaml({ name: 'log-lib', exclude: [first?.entityRef as string] }),
