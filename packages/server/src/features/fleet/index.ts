@@ -7,6 +7,7 @@ import type { AppEnv } from '../../platform/http/app-env.js';
 import type { Logger } from '../../platform/logging.js';
 import type { JobQueue } from '../../platform/queue/job-queue.js';
 import type { CatalogReader } from '../catalog/index.js';
+import { type CodeHostResolver, createGitCodeHost } from './code-hosts/index.js';
 import { createShiftService, type ShiftService } from './engine/shift-service.js';
 import { createTargetRunner, type HealthGate } from './engine/target-runner.js';
 import { fleetMigrations } from './migrations.js';
@@ -29,6 +30,8 @@ export interface FleetOptions {
     /** Mirrors live in `<dataDir>/mirrors/` (shared with the catalog), worktrees in `<dataDir>/worktrees/`. */
     dataDir: string;
   };
+  /** Picks the code host of each repository; default: the embedded git host for every repository. */
+  codeHosts?: CodeHostResolver;
   /** The tech-health feature's gate for `automerge.minHealthLevel`; without one the level is not checked. */
   healthGate?: HealthGate;
 }
@@ -37,6 +40,10 @@ export interface Fleet {
   migrations: MigrationSet;
   shifts: ShiftService;
   registerRoutes(app: OpenAPIHono<AppEnv>): void;
+}
+
+function singleHost(host: ReturnType<typeof createGitCodeHost>): CodeHostResolver {
+  return { forRepository: () => host };
 }
 
 /**
@@ -56,6 +63,7 @@ export function createFleet(options: FleetOptions): Fleet {
     events: options.events,
     logger: options.logger,
     dataDir: options.config.dataDir,
+    codeHosts: options.codeHosts ?? singleHost(createGitCodeHost()),
     healthGate: options.healthGate,
   });
   runner.registerJobs();

@@ -55,6 +55,8 @@ export const fleetMigrations: MigrationSet = {
         .addColumn('pushed_commit', 'text')
         .addColumn('merged_commit', 'text')
         .addColumn('branch', 'text')
+        .addColumn('change_number', 'integer')
+        .addColumn('change_url', 'text')
         .addColumn('title', 'text')
         .addColumn('body', 'text')
         .addColumn('commit_message', 'text')

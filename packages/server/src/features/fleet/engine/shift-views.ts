@@ -36,6 +36,8 @@ export interface TargetView {
   attempts: number;
   branch?: string;
   baseBranch?: string;
+  /** The pull request on a hosted code host; absent on the embedded git host (Backbeat's change page is the change). */
+  changeUrl?: string;
   diffStats?: { files: number; additions: number; deletions: number };
   lastLog?: string;
   updatedAt: string;
@@ -89,6 +91,7 @@ export function targetView(row: TargetListRow): TargetView {
     attempts: row.attempts,
     ...(row.branch ? { branch: row.branch } : {}),
     ...(row.base_branch ? { baseBranch: row.base_branch } : {}),
+    ...(row.change_url ? { changeUrl: row.change_url } : {}),
     ...(row.diff_files !== null
       ? {
           diffStats: {

@@ -8,6 +8,7 @@ import { nowIso } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logging.js';
 import type { JobContext, JobQueue } from '../../../platform/queue/job-queue.js';
 import type { CatalogReader, Entity } from '../../catalog/index.js';
+import { type ChangeRef, type CodeHostResolver, RateLimitedError } from '../code-hosts/index.js';
 import {
   CHECK_TARGET_JOB,
   CLOSE_TARGET_JOB,
@@ -25,11 +26,10 @@ import type { ShiftRow, TargetRow } from '../store/fleet-tables.js';
 import { applyBuiltinStep } from '../transforms/index.js';
 import {
   BranchConflictError,
-  deleteBranch,
-  mergeChange,
+  CheckConfigError,
+  DEFAULT_CHECK_TIMEOUT_SECONDS,
   PlanError,
   planChange,
-  pushBranch,
   readCheckCommand,
   recreateCommit,
   resolveBase,
@@ -48,11 +48,22 @@ export interface TargetRunnerDeps {
   events: EventLog;
   logger: Logger;
   dataDir: string;
+  codeHosts: CodeHostResolver;
   healthGate?: HealthGate;
+}
+
+function changeOf(target: TargetRow): ChangeRef | undefined {
+  if (target.change_number === null && target.change_url === null) return undefined;
+  return {
+    ...(target.change_number !== null ? { number: target.change_number } : {}),
+    ...(target.change_url ? { url: target.change_url } : {}),
+  };
 }
 
 /** How long a merge lock may be held before another worker may take it over (a worker died mid-merge). */
 const MERGE_LOCK_STALE_MS = 10 * 60_000;
+/** How often a hosted code host's CI status is asked while it is pending. */
+const CI_POLL_MS = 30_000;
 /** How soon a merge waiting for another merge into the same branch tries again. */
 const MERGE_LOCK_RETRY_MS = 3_000;
 
@@ -73,7 +84,7 @@ const WAVE_DONE: readonly TargetState[] = ['merged', 'closed', 'no-change'];
  * runner.registerJobs();
  */
 export function createTargetRunner(deps: TargetRunnerDeps) {
-  const { store, catalog, queue, events, logger } = deps;
+  const { store, catalog, queue, events, logger, codeHosts } = deps;
   const mirrorsDir = join(deps.dataDir, 'mirrors');
   const worktreesDir = join(deps.dataDir, 'worktrees');
 
@@ -288,7 +299,12 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     );
     // A change published by an earlier version of the spec is no longer needed: remove its branch.
     if (moved && target.pushed_commit && target.branch) {
-      await deleteBranch({ repoUrl: target.repository, branch: target.branch, expectedCommit: target.pushed_commit });
+      await codeHosts.forRepository(target.repository).close({
+        repository: target.repository,
+        branch: target.branch,
+        pushedCommit: target.pushed_commit,
+        change: changeOf(target),
+      });
       await store.patchTarget(target.id, { pushed_commit: null });
     }
     if (moved) await onTargetSettled(target.shift_id, target.wave);
@@ -339,15 +355,26 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     }
     await withRetries(target, context, ['scheduled'], async () => {
       const mirrorDir = await ensureChangeCommit(target);
+      let change: ChangeRef;
       try {
-        await pushBranch({
-          repoUrl: target.repository,
+        ({ change } = await codeHosts.forRepository(target.repository).publish({
+          repository: target.repository,
           mirrorDir,
           commit: target.change_commit as string,
           branch: target.branch as string,
+          baseBranch: target.base_branch as string,
           previousCommit: target.pushed_commit ?? undefined,
-        });
+          title: target.title ?? '',
+          body: target.body ?? '',
+          labels: target.labels_json ? (JSON.parse(target.labels_json) as string[]) : [],
+          change: changeOf(target),
+        }));
       } catch (error) {
+        if (error instanceof RateLimitedError) {
+          await store.updateShift(shift.id, { rate_limited_until: error.until.toISOString() });
+          await enqueue(PUBLISH_TARGET_JOB, target.id, error.until);
+          return;
+        }
         if (!(error instanceof BranchConflictError)) throw error;
         await store.transition(
           target.id,
@@ -360,6 +387,8 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       }
       const moved = await store.transition(target.id, ['scheduled'], 'published', {
         pushed_commit: target.change_commit,
+        change_number: change.number ?? null,
+        change_url: change.url ?? null,
         published_at: nowIso(),
         checks: 'pending',
         error: null,
@@ -404,47 +433,77 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   // ---- checks ---------------------------------------------------------------
 
+  /**
+   * Checks a published change: Backbeat runs the repository's declared check command
+   * in a sandboxed worktree of the change; without one, a hosted code host's CI
+   * status is polled; with neither, the change stays published with no checks.
+   */
   async function check(targetId: string, context: JobContext): Promise<void> {
     const loaded = await load(targetId);
-    if (!loaded || loaded.target.state !== 'checks-pending') return;
+    if (loaded?.target.state !== 'checks-pending') return;
     const { target } = loaded;
     await withRetries(target, context, ['checks-pending'], async () => {
       const mirrorDir = await ensureChangeCommit(target);
       const entity = await entityOf(target.entity_ref);
       const annotation = entity?.metadata.annotations?.[CHECK_COMMAND_ANNOTATION];
-      const declared = await readCheckCommand(mirrorDir, target.change_commit as string, annotation);
-      if (!declared) {
-        const note = 'The repository declares no check command (annotation or .backbeat/checks.yaml).';
-        await store.transition(
-          target.id,
-          ['checks-pending'],
-          'published',
-          { checks: 'none', check_log: note },
-          {
-            log: note,
-          },
-        );
-        await maybeAutomerge(target.id);
+      let declared: Awaited<ReturnType<typeof readCheckCommand>>;
+      try {
+        declared = await readCheckCommand(mirrorDir, target.change_commit as string, annotation);
+      } catch (error) {
+        if (!(error instanceof CheckConfigError)) throw error;
+        // A broken checks file is the repository's problem to fix: red, with the reason.
+        await settleChecks(target.id, false, error.message);
         return;
       }
-      const command = typeof declared === 'string' ? { command: declared, timeoutSeconds: 600 } : declared;
-      const result = await runChecks({
-        mirrorDir,
-        worktreesDir,
-        commit: target.change_commit as string,
-        command: command.command,
-        timeoutSeconds: command.timeoutSeconds ?? 600,
-      });
-      const to = result.passed ? 'checks-passed' : 'checks-failed';
+      if (declared) {
+        const result = await runChecks({
+          mirrorDir,
+          worktreesDir,
+          commit: target.change_commit as string,
+          command: declared.command,
+          timeoutSeconds: declared.timeoutSeconds ?? DEFAULT_CHECK_TIMEOUT_SECONDS,
+          env: { BACKBEAT_SHIFT: loaded.shift.name, BACKBEAT_ENTITY_REF: target.entity_ref },
+        });
+        await settleChecks(target.id, result.passed, result.log);
+        return;
+      }
+      const host = codeHosts.forRepository(target.repository);
+      const ci = host.ciStatus
+        ? await host.ciStatus({
+            repository: target.repository,
+            commit: target.change_commit as string,
+            change: changeOf(target),
+          })
+        : 'none';
+      if (ci === 'pending') {
+        await enqueue(CHECK_TARGET_JOB, target.id, new Date(Date.now() + CI_POLL_MS));
+        return;
+      }
+      if (ci === 'passed' || ci === 'failed') {
+        await settleChecks(target.id, ci === 'passed', `CI on ${host.kind} reported ${ci}.`);
+        return;
+      }
+      const note = 'The repository declares no check command (annotation or .backbeat/checks.yaml) and reports no CI.';
       await store.transition(
         target.id,
         ['checks-pending'],
-        to,
-        { checks: result.passed ? 'passed' : 'failed', check_log: result.log },
-        { log: result.log },
+        'published',
+        { checks: 'none', check_log: note },
+        { log: note },
       );
-      if (result.passed) await maybeAutomerge(target.id);
+      await maybeAutomerge(target.id);
     });
+  }
+
+  async function settleChecks(targetId: string, passed: boolean, log: string): Promise<void> {
+    const moved = await store.transition(
+      targetId,
+      ['checks-pending'],
+      passed ? 'checks-passed' : 'checks-failed',
+      { checks: passed ? 'passed' : 'failed', check_log: log },
+      { log },
+    );
+    if (moved && passed) await maybeAutomerge(targetId);
   }
 
   // ---- merge ------------------------------------------------------------------
@@ -520,16 +579,19 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     try {
       const run = async () => {
         const mirrorDir = await ensureChangeCommit(target);
-        const result = await mergeChange({
-          repoUrl: target.repository,
+        const result = await codeHosts.forRepository(target.repository).merge({
+          repository: target.repository,
           mirrorDir,
           worktreesDir,
           baseBranch: target.base_branch as string,
           plannedBase: target.base_commit as string,
           changeCommit: target.change_commit as string,
+          branch: target.branch as string,
           method: spec.spec.automerge.method,
           author: spec.spec.change.author,
           date: nowIso(),
+          title: target.title ?? '',
+          change: changeOf(target),
         });
         if (result.status === 'merged') {
           await settleMerged(target, from, result.mergedCommit, shift.name);
@@ -561,13 +623,18 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       data: { shift: shiftName, commit: mergedCommit, repository: target.repository, branch: target.base_branch },
     });
     if (target.branch && target.pushed_commit) {
-      await deleteBranch({
-        repoUrl: target.repository,
-        branch: target.branch,
-        expectedCommit: target.pushed_commit,
-      }).catch((error: Error) =>
-        logger.warn({ target: target.id, err: error.message }, 'merged branch could not be deleted'),
-      );
+      // On a hosted code host the merge closed the pull request already; this removes the branch.
+      await codeHosts
+        .forRepository(target.repository)
+        .close({
+          repository: target.repository,
+          branch: target.branch,
+          pushedCommit: target.pushed_commit,
+          change: changeOf(target),
+        })
+        .catch((error: Error) =>
+          logger.warn({ target: target.id, err: error.message }, 'merged branch could not be deleted'),
+        );
     }
     await onTargetSettled(target.shift_id, target.wave);
   }
@@ -586,7 +653,12 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const target = await store.targetById(targetId);
     if (!target || target.state === 'merged' || target.state === 'closed') return;
     if (target.pushed_commit && target.branch) {
-      await deleteBranch({ repoUrl: target.repository, branch: target.branch, expectedCommit: target.pushed_commit });
+      await codeHosts.forRepository(target.repository).close({
+        repository: target.repository,
+        branch: target.branch,
+        pushedCommit: target.pushed_commit,
+        change: changeOf(target),
+      });
     }
     const moved = await store.transition(target.id, [target.state], 'closed', { pushed_commit: null }, { log: reason });
     if (moved && target.pushed_commit) {

@@ -38,6 +38,9 @@ export interface FleetTables {
     pushed_commit: string | null;
     merged_commit: string | null;
     branch: string | null;
+    /** The pull request on a hosted code host (number and URL); null on the embedded git host. */
+    change_number: number | null;
+    change_url: string | null;
     title: string | null;
     body: string | null;
     commit_message: string | null;
