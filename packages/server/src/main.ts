@@ -152,7 +152,7 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     firstStart,
     async listen() {
       if (config.demo) {
-        await seedDemo({ dataDir: config.dataDir, catalog: catalog.service, auth, logger });
+        await seedDemo({ dataDir: config.dataDir, catalog: catalog.service, auth, shifts: fleet.shifts, logger });
       }
       server = await startHttpServer(app, { port: config.port, host: config.host });
       // With port 0 the default base URL names port 0; the link must name the real one.

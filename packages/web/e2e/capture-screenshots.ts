@@ -1,6 +1,7 @@
 // Regenerates the documentation screenshots from a real demo instance:
 //   npx tsx packages/web/e2e/capture-screenshots.ts [outDir]
-// Writes catalog.png and entity.png (plus the sign-in, org, group and audit views). The
+// Writes catalog.png and entity.png (plus the sign-in, org, group and audit views, and the
+// fleet list, the demo shift and one of its changes). The
 // locations page is left out: it shows the temporary directory the demo runs in.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -43,6 +44,25 @@ try {
     await page.goto(url);
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: `${outDir}/${name}.png` });
+  }
+  // The demo previews the log-lib shift at start; wait until every target is planned.
+  type Target = { id: string; state: string };
+  let targets: Target[] = [];
+  for (let i = 0; i < 120; i++) {
+    const res = await page.request.get('/api/fleet/shifts/bump-log-lib/targets');
+    targets = ((await res.json()) as { items: Target[] }).items;
+    if (targets.length > 0 && targets.every((t) => t.state !== 'pending')) break;
+    await page.waitForTimeout(500);
+  }
+  const planned = targets.find((t) => t.state === 'planned');
+  for (const [name, url] of [
+    ['fleet', '/fleet'],
+    ['shift', '/fleet/bump-log-lib'],
+    ...(planned ? ([['change', `/fleet/bump-log-lib/targets/${planned.id}`]] as const) : []),
+  ] as const) {
+    await page.goto(url);
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: `${outDir}/${name}.png`, fullPage: name !== 'fleet' });
   }
   console.log(`Screenshots written to ${outDir}`);
 } finally {

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DEMO_USER_REF, ensureDemoFleet } from '@backbeat/demo-fleet';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.js';
 import type { Logger } from '../platform/logging.js';
@@ -13,6 +14,15 @@ export interface DemoCatalog {
     options?: { ref?: string; path?: string };
   }): Promise<unknown>;
 }
+
+/** The slice of Fleet Shift that seeding needs. */
+export interface DemoShifts {
+  list(): Promise<unknown[]>;
+  apply(actor: typeof SYSTEM_ACTOR, input: { yaml: string; preview?: boolean }): Promise<unknown>;
+}
+
+/** The example shift a newcomer finds previewed on the Fleet page: the demo fleet's vulnerable logging library. */
+export const DEMO_SHIFT_FILE = 'bump-log-lib.yaml';
 
 export interface DemoAccounts {
   ensureDemoAccount(input: { userRef: string }): Promise<unknown>;
@@ -30,8 +40,11 @@ export async function seedDemo(input: {
   dataDir: string;
   catalog: DemoCatalog;
   auth: DemoAccounts;
+  shifts?: DemoShifts;
   logger: Logger;
   size?: number;
+  /** Directory of the example shifts; default: the repository's examples/shifts. */
+  examplesDir?: string;
 }): Promise<{ repositories: number }> {
   const fleet = await ensureDemoFleet(join(input.dataDir), { size: input.size });
   const registered = new Set((await input.catalog.listLocations()).map((l) => `${l.type}:${l.target}`));
@@ -51,6 +64,32 @@ export async function seedDemo(input: {
     }
   }
   await input.auth.ensureDemoAccount({ userRef: DEMO_USER_REF });
+  if (input.shifts) await seedDemoShift(input.shifts, input.examplesDir ?? defaultExamplesDir(), input.logger);
   if (added > 0) input.logger.info({ added, repositories: targets.length }, 'demo fleet registered');
   return { repositories: targets.length };
+}
+
+/**
+ * Applies the example log-lib shift as a preview (diffs computed, nothing pushed)
+ * the first time the demo starts, so the Fleet page shows real data. A missing
+ * examples directory (an installed package without the repository) skips it.
+ */
+async function seedDemoShift(shifts: DemoShifts, examplesDir: string, logger: Logger): Promise<void> {
+  if ((await shifts.list()).length > 0) return;
+  const file = join(examplesDir, DEMO_SHIFT_FILE);
+  if (!existsSync(file)) {
+    logger.info({ file }, 'example shift not found; the demo starts without a shift');
+    return;
+  }
+  try {
+    await shifts.apply(SYSTEM_ACTOR, { yaml: readFileSync(file, 'utf8'), preview: true });
+    logger.info({ shift: DEMO_SHIFT_FILE }, 'demo shift applied as a preview');
+  } catch (error) {
+    logger.warn({ file, err: (error as Error).message }, 'demo shift could not be applied');
+  }
+}
+
+/** examples/shifts at the repository root, found relative to this file (src or dist). */
+function defaultExamplesDir(): string {
+  return resolve(new URL('.', import.meta.url).pathname, '../../../../examples/shifts');
 }

@@ -7,6 +7,7 @@ import {
   mergedPercent,
   orderedTotals,
   ownersOf,
+  repositoryName,
   targetStateTone,
 } from './fleet-model.js';
 
@@ -70,5 +71,13 @@ describe('fleet api helpers', () => {
       { field: 'spec.steps[0].type', line: 12, column: 5, message: 'unknown step type' },
       { field: '', message: 'not a Shift' },
     ]);
+  });
+});
+
+describe('repositoryName', () => {
+  it('keeps the last segment of a path or URL without .git', () => {
+    expect(repositoryName('https://git.example.com/org/web-player.git')).toBe('web-player');
+    expect(repositoryName('/srv/repos/playback-service/')).toBe('playback-service');
+    expect(repositoryName('git@github.com:org/api.git')).toBe('api');
   });
 });

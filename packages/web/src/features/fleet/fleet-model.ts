@@ -109,3 +109,18 @@ export function ownersOf(rows: Pick<TargetRow, 'owner'>[]): string[] {
   for (const row of rows) if (row.owner) owners.add(row.owner);
   return [...owners].sort();
 }
+
+/**
+ * A short name for a repository: the last segment of its path or URL, without `.git`.
+ *
+ * @example
+ * repositoryName('https://git.example.com/org/web-player.git') // 'web-player'
+ */
+export function repositoryName(repository: string): string {
+  const last =
+    repository
+      .replace(/[/\\]+$/, '')
+      .split(/[/\\:]/)
+      .pop() ?? repository;
+  return last.replace(/\.git$/, '') || repository;
+}

@@ -26,6 +26,7 @@ import {
   lastLine,
   orderedTotals,
   ownersOf,
+  repositoryName,
   shiftStateTone,
   targetStateTone,
 } from './fleet-model.js';
@@ -310,7 +311,9 @@ function TargetTableRow({ shiftName, target }: { shiftName: string; target: Targ
   return (
     <tr data-testid="target-row" data-state={target.state}>
       <td className="cell-name">
-        <Link to={fleetRoutes.target(shiftName, target.id)}>{target.repository}</Link>
+        <Link to={fleetRoutes.target(shiftName, target.id)} title={target.repository}>
+          {repositoryName(target.repository)}
+        </Link>
         <div className="muted small">
           {target.entityRef}
           {target.wave === 'canary' && (

@@ -7,7 +7,7 @@ import { Time } from '../../app/ui/time.js';
 import { usePageTitle } from '../../app/use-page-title.js';
 import { DiffView } from './diff-view.js';
 import { fleetRoutes, type TargetDetail, useMergeTarget, useShift, useTarget } from './fleet-api.js';
-import { checksTone, formatDiffStats, targetStateTone } from './fleet-model.js';
+import { checksTone, formatDiffStats, repositoryName, targetStateTone } from './fleet-model.js';
 import './fleet.css';
 
 /**
@@ -20,7 +20,7 @@ export function TargetPage() {
   const id = params.id ?? '';
   const shift = useShift(name);
   const target = useTarget(name, id, shift.data?.state);
-  usePageTitle(target.data ? `${target.data.repository} · ${name}` : name);
+  usePageTitle(target.data ? `${repositoryName(target.data.repository)} · ${name}` : name);
 
   const crumbs = (
     <div className="breadcrumb">
@@ -28,7 +28,7 @@ export function TargetPage() {
       <span>/</span>
       <Link to={fleetRoutes.shift(name)}>{name}</Link>
       <span>/</span>
-      <span>{target.data?.repository ?? id}</span>
+      <span>{target.data ? repositoryName(target.data.repository) : id}</span>
     </div>
   );
   if (target.isPending) return <Loading />;
@@ -60,7 +60,7 @@ function TargetView({ shiftName, target }: { shiftName: string; target: TargetDe
     <>
       <div className="page-head">
         <div>
-          <h1 data-testid="target-title">{target.title || target.repository}</h1>
+          <h1 data-testid="target-title">{target.title || repositoryName(target.repository)}</h1>
           <div className="pill-row">
             <span data-testid="target-state">
               <Pill tone={targetStateTone(target.state)}>{target.state}</Pill>
