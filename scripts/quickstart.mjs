@@ -23,4 +23,10 @@ if (!built || !existsSync(join(root, 'packages', 'web', 'dist', 'index.html'))) 
   console.log('Building...');
   run('npm', ['run', 'build']);
 }
+if (spawnSync('bwrap', ['--version'], { stdio: 'ignore' }).status !== 0) {
+  console.log(
+    'Note: bubblewrap (bwrap) is not installed. The demo starts, but Fleet Shift cannot run\n' +
+      "repositories' checks or command steps without it: apt-get install bubblewrap",
+  );
+}
 run('node', [join(root, 'packages', 'cli', 'dist', 'index.js'), 'serve', '--demo', ...process.argv.slice(2)]);
