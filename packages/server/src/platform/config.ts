@@ -118,7 +118,8 @@ function parsePort(value: string, name: string): number {
 
 function parseWholeNumber(value: string, name: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new Error(`${name} must be a whole number of at least 1, got "${value}"`);
+  if (!Number.isInteger(number) || number < 1)
+    throw new Error(`${name} must be a whole number of at least 1, got "${value}"`);
   return number;
 }
 

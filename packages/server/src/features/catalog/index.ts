@@ -12,10 +12,10 @@ import { createLocationRefresher } from './ingestion/location-refresher.js';
 import { registerCatalogJobs } from './jobs.js';
 import { createLocationService } from './locations/location-service.js';
 import type { ReadAllowList } from './locations/read-guard.js';
-import type { Entity } from './model/entity.js';
-import type { EntityFilter } from './query/entity-filter.js';
 import { createMembershipResolver } from './membership.js';
 import { catalogMigrations as schemaMigrations } from './migrations.js';
+import type { Entity } from './model/entity.js';
+import type { EntityFilter } from './query/entity-filter.js';
 import { registerEntityRoutes } from './routes/entity-routes.js';
 import { registerLocationRoutes } from './routes/location-routes.js';
 import { createCatalogReadStore } from './store/catalog-read-store.js';
@@ -23,11 +23,11 @@ import { createCatalogWriteStore } from './store/catalog-write-store.js';
 import { catalogReadMigrations } from './store/read-migrations.js';
 
 export type { CatalogService } from './catalog-service.js';
-export type { Entity } from './model/entity.js';
-export type { EntityFilter } from './query/entity-filter.js';
 export { REFRESH_ALL_JOB, REFRESH_LOCATION_JOB } from './jobs.js';
 export type { LocationStatus, LocationSummary } from './locations/location-service.js';
 export { assertReadable, type ReadAllowList } from './locations/read-guard.js';
+export type { Entity } from './model/entity.js';
+export type { EntityFilter } from './query/entity-filter.js';
 
 /** Every catalog migration: the schema and the read side's indexes. */
 export const catalogMigrations: MigrationSet = { ...schemaMigrations, ...catalogReadMigrations };
