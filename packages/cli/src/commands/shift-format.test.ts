@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  blockingCanaries,
   countByState,
   findTarget,
   formatChanges,
@@ -8,6 +9,7 @@ import {
   formatSpecError,
   isSettled,
   progressSummary,
+  repositoryName,
   type TargetRow,
 } from './shift-format.js';
 
@@ -120,5 +122,27 @@ describe('findTarget', () => {
     expect(findTarget(rows, 'payments/api')?.repository).toBe('org/api');
     expect(findTarget(rows, 'org/api')?.repository).toBe('org/api');
     expect(findTarget(rows, 'nothing')).toBeUndefined();
+  });
+});
+
+describe('blockingCanaries', () => {
+  const wave = (w: 'canary' | 'main', state: TargetRow['state']) => ({ wave: w, state });
+  it('names the failed canaries when only the main wave is left, waiting', () => {
+    const failed = wave('canary', 'checks-failed');
+    expect(blockingCanaries([failed, wave('canary', 'merged'), wave('main', 'scheduled')])).toEqual([failed]);
+  });
+  it('is empty while anything else can still move, or when no canary failed', () => {
+    expect(blockingCanaries([wave('canary', 'checks-failed'), wave('main', 'pending')])).toEqual([]);
+    expect(blockingCanaries([wave('canary', 'checks-pending'), wave('main', 'scheduled')])).toEqual([]);
+    expect(blockingCanaries([wave('canary', 'merged'), wave('main', 'merged')])).toEqual([]);
+  });
+});
+
+describe('repositoryName', () => {
+  it("keeps a URL's path, a local path's last directory, and drops .git", () => {
+    expect(repositoryName('https://git.example.com/org/web-player.git')).toBe('org/web-player');
+    expect(repositoryName('/srv/repos/playback-service/')).toBe('playback-service');
+    expect(repositoryName('git@github.com:org/api.git')).toBe('org/api');
+    expect(repositoryName('org/api')).toBe('org/api');
   });
 });

@@ -126,6 +126,38 @@ export function isSettled(targets: Pick<TargetRow, 'state'>[], options: { previe
 }
 
 /**
+ * The canaries that failed while the main wave waits for them: nothing will move
+ * until someone retries or closes them, so a wait should stop and say so. Empty
+ * when the shift is not blocked that way.
+ *
+ * @example
+ * blockingCanaries([{ wave: 'canary', state: 'checks-failed', ... }, { wave: 'main', state: 'scheduled', ... }])
+ */
+export function blockingCanaries<T extends Pick<TargetRow, 'state' | 'wave'>>(targets: T[]): T[] {
+  const failed = targets.filter((t) => t.wave === 'canary' && FAILED_STATES.has(t.state));
+  if (failed.length === 0) return [];
+  const stuck = targets.filter((t) => !SETTLED_STATES.has(t.state));
+  const onlyWaiting = stuck.length > 0 && stuck.every((t) => t.wave === 'main' && t.state === 'scheduled');
+  return onlyWaiting ? failed : [];
+}
+
+/**
+ * A short name for a repository: the path of a URL (`org/web-player`), the last
+ * directory of a local path, without `.git`.
+ *
+ * @example
+ * repositoryName('https://git.example.com/org/web-player.git') // 'org/web-player'
+ * repositoryName('/srv/repos/playback-service') // 'playback-service'
+ */
+export function repositoryName(repository: string): string {
+  const trimmed = repository.replace(/[/\\]+$/, '').replace(/\.git$/, '');
+  const url = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/(.+)$/i.exec(trimmed) ?? /^[^/@\s]+@[^/:\s]+:(.+)$/.exec(trimmed);
+  if (url) return url[1] as string;
+  if (trimmed.startsWith('/')) return trimmed.slice(trimmed.lastIndexOf('/') + 1) || repository;
+  return trimmed || repository;
+}
+
+/**
  * Counts targets by state, in lifecycle order, leaving out states nobody is in.
  *
  * @example
@@ -182,7 +214,7 @@ export function formatShiftHeader(shift: ShiftSummary & Pick<ShiftDetail, 'warni
 
 /** The columns of the full target table (`shift status`). */
 export const TARGET_COLUMNS: Column<TargetRow>[] = [
-  { header: 'REPOSITORY', value: (t) => t.repository },
+  { header: 'REPOSITORY', value: (t) => repositoryName(t.repository) },
   { header: 'STATE', value: (t) => t.state },
   { header: 'CHECKS', value: (t) => (t.checks === 'none' ? undefined : t.checks) },
   { header: 'OWNER', value: (t) => t.owner },
@@ -193,7 +225,7 @@ export const TARGET_COLUMNS: Column<TargetRow>[] = [
 
 /** The columns of the compact live table (`--wait`, `--watch` on a terminal). */
 export const LIVE_COLUMNS: Column<TargetRow>[] = [
-  { header: 'REPOSITORY', value: (t) => t.repository },
+  { header: 'REPOSITORY', value: (t) => repositoryName(t.repository) },
   { header: 'STATE', value: (t) => t.state },
   { header: 'CHECKS', value: (t) => (t.checks === 'none' ? undefined : t.checks) },
 ];
@@ -233,7 +265,7 @@ export function formatChanges(
     const before = previous.get(target.id);
     if (before === target.state) continue;
     const reason = FAILED_STATES.has(target.state) && target.error ? ` (${oneLine(target.error)})` : '';
-    lines.push(`${target.repository}: ${before ? `${before} -> ` : ''}${target.state}${reason}`);
+    lines.push(`${repositoryName(target.repository)}: ${before ? `${before} -> ` : ''}${target.state}${reason}`);
   }
   return lines;
 }

@@ -2,6 +2,7 @@ import type { CliIo, TextSink } from '../cli-io.js';
 import type { HttpClient } from '../http-client.js';
 import { printLines } from '../output.js';
 import {
+  blockingCanaries,
   FAILED_STATES,
   formatChanges,
   formatLiveView,
@@ -53,8 +54,10 @@ export async function followShift(options: FollowOptions): Promise<FollowResult>
     const response = await client.request<{ items: TargetRow[] } | undefined>('GET', path);
     targets = response?.items ?? [];
     emptyPolls = targets.length === 0 ? emptyPolls + 1 : 0;
+    const blocked = options.preview ? [] : blockingCanaries(targets);
     const settled =
       isSettled(targets, { preview: options.preview }) ||
+      blocked.length > 0 ||
       (targets.length === 0 && emptyPolls >= EMPTY_POLLS_BEFORE_DONE);
 
     if (options.mode === 'redraw') {
@@ -66,6 +69,13 @@ export async function followShift(options: FollowOptions): Promise<FollowResult>
 
     if (settled || (await sleep(options.intervalMs, io.stopSignal)) === 'stopped') {
       if (options.mode === 'lines') printLines(io.stdout, progressSummary(targets, { preview: options.preview }));
+      if (blocked.length > 0 && options.mode !== 'quiet') {
+        printLines(
+          io.stdout,
+          `The main wave waits for the canaries, which failed: ${blocked.map((t) => t.entityRef).join(', ')}. ` +
+            'Retry or close them (backbeat shift retry <name> --target <ref>).',
+        );
+      }
       if (settled && targets.length === 0 && options.mode !== 'quiet') {
         printLines(io.stdout, 'No repositories matched the shift’s targets.');
       }

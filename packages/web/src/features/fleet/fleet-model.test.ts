@@ -75,9 +75,10 @@ describe('fleet api helpers', () => {
 });
 
 describe('repositoryName', () => {
-  it('keeps the last segment of a path or URL without .git', () => {
-    expect(repositoryName('https://git.example.com/org/web-player.git')).toBe('web-player');
+  it("keeps a URL's path, a local path's last directory, and drops .git", () => {
+    expect(repositoryName('https://git.example.com/org/web-player.git')).toBe('org/web-player');
     expect(repositoryName('/srv/repos/playback-service/')).toBe('playback-service');
-    expect(repositoryName('git@github.com:org/api.git')).toBe('api');
+    expect(repositoryName('git@github.com:org/api.git')).toBe('org/api');
+    expect(repositoryName('org/api')).toBe('org/api');
   });
 });

@@ -111,16 +111,17 @@ export function ownersOf(rows: Pick<TargetRow, 'owner'>[]): string[] {
 }
 
 /**
- * A short name for a repository: the last segment of its path or URL, without `.git`.
+ * A short name for a repository: the path of a URL (`org/web-player`), the last
+ * directory of a local path, without `.git`.
  *
  * @example
- * repositoryName('https://git.example.com/org/web-player.git') // 'web-player'
+ * repositoryName('https://git.example.com/org/web-player.git') // 'org/web-player'
+ * repositoryName('/srv/repos/playback-service') // 'playback-service'
  */
 export function repositoryName(repository: string): string {
-  const last =
-    repository
-      .replace(/[/\\]+$/, '')
-      .split(/[/\\:]/)
-      .pop() ?? repository;
-  return last.replace(/\.git$/, '') || repository;
+  const trimmed = repository.replace(/[/\\]+$/, '').replace(/\.git$/, '');
+  const url = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/(.+)$/i.exec(trimmed) ?? /^[^/@\s]+@[^/:\s]+:(.+)$/.exec(trimmed);
+  if (url) return url[1] as string;
+  if (trimmed.startsWith('/')) return trimmed.slice(trimmed.lastIndexOf('/') + 1) || repository;
+  return trimmed || repository;
 }
