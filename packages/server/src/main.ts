@@ -3,7 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'kysely';
 import { seedDemo } from './demo/seed-demo.js';
 import { createCatalog } from './features/catalog/index.js';
-import { createFleet } from './features/fleet/index.js';
+import { createCodeHostResolver, createFleet } from './features/fleet/index.js';
 import { authMigrations } from './platform/auth/auth-migrations.js';
 import { createAuthService } from './platform/auth/auth-service.js';
 import type { Config } from './platform/config.js';
@@ -95,6 +95,7 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     catalog: catalog.reader,
     membership: catalog.membership,
     config: { dataDir: config.dataDir },
+    codeHosts: createCodeHostResolver(config.codeHosts, { log: (message) => logger.warn(message) }),
   });
   const auth = createAuthService({ database, events, logger });
 

@@ -34,6 +34,26 @@ export interface Config {
   runWorker: boolean;
   /** Jobs one process runs at the same time (git work of shifts, location refreshes). */
   jobConcurrency: number;
+  /**
+   * Hosted code hosts Fleet Shift publishes pull requests to; repositories on other
+   * hosts (and local paths) use plain git. Read from the config file's `codeHosts`
+   * list, each `{ "type": "github" | "gitea", "url": "https://github.com",
+   * "apiUrl"?: "https://api.github.com", "tokenEnv": "BACKBEAT_GITHUB_TOKEN",
+   * "limits"?: { "requestsPerHour", "contentPerMinute", "contentPerHour" } }`. The token
+   * comes from the environment variable named by `tokenEnv`, never from the file.
+   */
+  codeHosts: CodeHostSettings[];
+}
+
+/** One hosted code host, its token already read from the environment. */
+export interface CodeHostSettings {
+  type: 'github' | 'gitea';
+  /** Web/git base URL; repositories whose URL has this host go through this code host. */
+  url: string;
+  /** REST API base; defaults per type (see the fleet code hosts). */
+  apiUrl?: string;
+  token: string;
+  limits?: { requestsPerHour?: number; contentPerMinute?: number; contentPerHour?: number };
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -50,6 +70,7 @@ const DEFAULTS: Omit<Config, 'baseUrl' | 'webDistDir'> = {
   logLevel: 'info',
   runWorker: true,
   jobConcurrency: 2,
+  codeHosts: [],
 };
 
 export interface LoadConfigOptions {
@@ -65,7 +86,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
   const dataDirRaw = overrides.dataDir ?? env.BACKBEAT_DATA_DIR ?? DEFAULTS.dataDir;
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
-  const file = readConfigFile(env.BACKBEAT_CONFIG ?? join(dataDir, 'backbeat.config.json'));
+  const configPath = env.BACKBEAT_CONFIG ?? join(dataDir, 'backbeat.config.json');
+  const { codeHosts: fileCodeHosts, ...file } = readConfigFile(configPath) as ConfigOverrides & { codeHosts?: unknown };
 
   const fromEnv = stripUndefined<ConfigOverrides>({
     port: env.BACKBEAT_PORT ? parsePort(env.BACKBEAT_PORT, 'BACKBEAT_PORT') : undefined,
@@ -90,7 +112,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         : undefined,
   });
 
-  const merged = { ...DEFAULTS, ...file, ...fromEnv, ...overrides, dataDir };
+  const codeHosts = fileCodeHosts === undefined ? undefined : parseCodeHosts(fileCodeHosts, env, configPath);
+  const merged = { ...DEFAULTS, ...file, ...(codeHosts ? { codeHosts } : {}), ...fromEnv, ...overrides, dataDir };
   const port = merged.port;
   return {
     ...merged,
@@ -106,6 +129,46 @@ function readConfigFile(path: string): ConfigOverrides {
   } catch (error) {
     throw new Error(`Config file ${path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The config file's `codeHosts` list; errors name the file and the entry's field. */
+function parseCodeHosts(raw: unknown, env: NodeJS.ProcessEnv, file: string): CodeHostSettings[] {
+  if (!Array.isArray(raw)) throw new Error(`Config file ${file}: codeHosts must be a list`);
+  return raw.map((entry: unknown, index) => {
+    const at = `Config file ${file}: codeHosts[${index}]`;
+    if (typeof entry !== 'object' || entry === null) throw new Error(`${at} must be an object`);
+    const e = entry as Record<string, unknown>;
+    if (e.type !== 'github' && e.type !== 'gitea') throw new Error(`${at}.type must be "github" or "gitea"`);
+    if (typeof e.url !== 'string' || !/^https?:\/\//.test(e.url)) throw new Error(`${at}.url must be an http(s) URL`);
+    if (e.apiUrl !== undefined && (typeof e.apiUrl !== 'string' || !/^https?:\/\//.test(e.apiUrl))) {
+      throw new Error(`${at}.apiUrl must be an http(s) URL`);
+    }
+    if ('token' in e) throw new Error(`${at}.token: put the token in an environment variable and name it in tokenEnv`);
+    if (typeof e.tokenEnv !== 'string' || !e.tokenEnv)
+      throw new Error(`${at}.tokenEnv must name an environment variable`);
+    const token = env[e.tokenEnv];
+    if (!token) throw new Error(`${at}.tokenEnv: the environment variable ${e.tokenEnv} is not set`);
+    const limits: CodeHostSettings['limits'] = {};
+    if (e.limits !== undefined) {
+      if (typeof e.limits !== 'object' || e.limits === null) throw new Error(`${at}.limits must be an object`);
+      for (const [key, value] of Object.entries(e.limits)) {
+        if (key !== 'requestsPerHour' && key !== 'contentPerMinute' && key !== 'contentPerHour') {
+          throw new Error(`${at}.limits.${key} is not a known limit`);
+        }
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+          throw new Error(`${at}.limits.${key} must be a whole number of at least 1`);
+        }
+        limits[key] = value;
+      }
+    }
+    return {
+      type: e.type,
+      url: e.url,
+      ...(typeof e.apiUrl === 'string' ? { apiUrl: e.apiUrl } : {}),
+      token,
+      ...(e.limits !== undefined ? { limits } : {}),
+    };
+  });
 }
 
 function parsePort(value: string, name: string): number {

@@ -14,6 +14,7 @@ import { fleetMigrations } from './migrations.js';
 import { registerShiftRoutes } from './routes/shift-routes.js';
 import { createFleetStore } from './store/fleet-store.js';
 
+export { type CodeHostConfig, createCodeHostResolver } from './code-hosts/index.js';
 export type { ShiftService } from './engine/shift-service.js';
 export type { ShiftDetail, ShiftSummary, TargetDetail, TargetView } from './engine/shift-views.js';
 export type { HealthGate } from './engine/target-runner.js';

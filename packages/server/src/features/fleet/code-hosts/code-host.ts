@@ -65,6 +65,12 @@ export interface CodeHost {
   merge(input: MergeInput): Promise<MergeChangeResult>;
   /** Closes the change request and deletes its branch if it is still Backbeat's. */
   close(input: CloseInput): Promise<void>;
+  /**
+   * Environment for git commands that read from this host (mirrors of private
+   * repositories): its credentials as git config in the environment, never in a URL
+   * or argument. Absent on hosts that need none.
+   */
+  gitEnv?(): Record<string, string>;
 }
 
 /** Picks the code host serving a repository (by its URL's host; local paths and unknown hosts use `git`). */

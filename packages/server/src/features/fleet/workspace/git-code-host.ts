@@ -46,6 +46,8 @@ export interface PushBranchInput {
   branch: string;
   /** What Backbeat pushed to this branch before (an earlier plan), which it may replace. */
   previousCommit?: string;
+  /** Extra environment for git (a hosted code host's auth header); never put secrets in `repoUrl`. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -59,22 +61,22 @@ export interface PushBranchInput {
  * await pushBranch({ repoUrl, mirrorDir, commit: target.changeCommit, branch: 'backbeat/bump-log-lib' });
  */
 export async function pushBranch(input: PushBranchInput): Promise<{ status: 'pushed' | 'up-to-date' }> {
-  const { repoUrl, mirrorDir, commit, branch, previousCommit } = input;
+  const { repoUrl, mirrorDir, commit, branch, previousCommit, env } = input;
   assertSafeRemote(repoUrl);
   assertBranchName(branch);
   assertObjectId(commit);
   if (previousCommit !== undefined) assertObjectId(previousCommit);
   const refspec = `${commit}:refs/heads/${branch}`;
-  const first = await leasedPush(mirrorDir, repoUrl, branch, previousCommit ?? '', refspec);
+  const first = await leasedPush(mirrorDir, repoUrl, branch, previousCommit ?? '', refspec, env);
   if (first !== 'rejected') return { status: first };
 
-  const remote = await remoteBranchCommit(repoUrl, branch);
+  const remote = await remoteBranchCommit(repoUrl, branch, env);
   if (remote === commit) return { status: 'up-to-date' };
   if (remote !== undefined && remote !== previousCommit) throw new BranchConflictError(branch, remote);
   // The branch is absent (deleted by someone, or our previous push never landed) or
   // still ours: one more leased try with what we now know.
-  const second = await leasedPush(mirrorDir, repoUrl, branch, remote ?? '', refspec);
-  if (second === 'rejected') throw new BranchConflictError(branch, await remoteBranchCommit(repoUrl, branch));
+  const second = await leasedPush(mirrorDir, repoUrl, branch, remote ?? '', refspec, env);
+  if (second === 'rejected') throw new BranchConflictError(branch, await remoteBranchCommit(repoUrl, branch, env));
   return { status: second };
 }
 
@@ -85,6 +87,8 @@ export interface DeleteBranchInput {
   expectedCommit: string;
   /** Any local repository to push from (a mirror); a scratch one is used when absent. */
   mirrorDir?: string;
+  /** Extra environment for git (a hosted code host's auth header). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -96,14 +100,14 @@ export interface DeleteBranchInput {
  * await deleteBranch({ repoUrl, branch: 'backbeat/bump-log-lib', expectedCommit: target.pushedCommit });
  */
 export async function deleteBranch(input: DeleteBranchInput): Promise<{ status: 'deleted' | 'absent' }> {
-  const { repoUrl, branch, expectedCommit } = input;
+  const { repoUrl, branch, expectedCommit, env } = input;
   assertSafeRemote(repoUrl);
   assertBranchName(branch);
   assertObjectId(expectedCommit);
   const gitDir = input.mirrorDir ?? (await scratchGitDir());
-  const result = await leasedPush(gitDir, repoUrl, branch, expectedCommit, `:refs/heads/${branch}`);
+  const result = await leasedPush(gitDir, repoUrl, branch, expectedCommit, `:refs/heads/${branch}`, env);
   if (result !== 'rejected') return { status: 'deleted' };
-  const remote = await remoteBranchCommit(repoUrl, branch);
+  const remote = await remoteBranchCommit(repoUrl, branch, env);
   if (remote === undefined) return { status: 'absent' };
   throw new BranchConflictError(branch, remote);
 }
@@ -192,8 +196,9 @@ function leasedPush(
   branch: string,
   expect: string,
   refspec: string,
+  env?: Record<string, string>,
 ): Promise<PushOutcome> {
-  return push(gitDir, `--force-with-lease=refs/heads/${branch}:${expect}`, repoUrl, refspec);
+  return push(gitDir, `--force-with-lease=refs/heads/${branch}:${expect}`, repoUrl, refspec, env);
 }
 
 /** A push without any force: the remote accepts only a fast-forward. */
@@ -201,14 +206,20 @@ function plainPush(gitDir: string, repoUrl: string, refspec: string): Promise<Pu
   return push(gitDir, undefined, repoUrl, refspec);
 }
 
-async function push(gitDir: string, lease: string | undefined, repoUrl: string, refspec: string): Promise<PushOutcome> {
+async function push(
+  gitDir: string,
+  lease: string | undefined,
+  repoUrl: string,
+  refspec: string,
+  env?: Record<string, string>,
+): Promise<PushOutcome> {
   const args = ['--git-dir', gitDir, 'push', '--no-verify'];
   if (lease) args.push(lease);
   // `--` is not accepted by push; the URL was checked by assertSafeRemote and the
   // refspec is built from checked ids and branch names.
   args.push(repoUrl, refspec);
   try {
-    const { stderr } = await runGit(args);
+    const { stderr } = await runGit(args, { env });
     return /Everything up-to-date/.test(stderr) ? 'up-to-date' : 'pushed';
   } catch (error) {
     // "! [rejected]" is a lease or fast-forward refusal: the ref is not what we
@@ -220,9 +231,13 @@ async function push(gitDir: string, lease: string | undefined, repoUrl: string, 
 }
 
 /** The commit a branch points to on the remote, or undefined when it does not exist. */
-async function remoteBranchCommit(repoUrl: string, branch: string): Promise<string | undefined> {
+async function remoteBranchCommit(
+  repoUrl: string,
+  branch: string,
+  env?: Record<string, string>,
+): Promise<string | undefined> {
   const ref = `refs/heads/${branch}`;
-  const { stdout } = await runGit(['ls-remote', '--refs', repoUrl, ref]);
+  const { stdout } = await runGit(['ls-remote', '--refs', repoUrl, ref], { env });
   for (const line of stdout.toString('utf8').split('\n')) {
     const [sha, name] = line.split('\t');
     // ls-remote matches patterns by suffix; only the exact ref counts.
