@@ -7,9 +7,12 @@
  *   npm run bench -- catalog-query             # SQLite and (if reachable) PostgreSQL
  *   npm run bench -- catalog-query --small     # about 5k entities, shorter runs
  *   npm run bench -- catalog-query --sqlite    # or --pg; --duration=10 --concurrency=8
+ *   npm run bench -- catalog-query --concurrency=1,8 --load=wrk   # several loads; wrk as the client
  *   npm run bench -- catalog-query --entities=20000 --repos=5 --no-record
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { readArgs } from './support/args.js';
@@ -28,7 +31,17 @@ const entitiesArg = args.value('entities');
 const counts = catalogCounts(small, entitiesArg === undefined ? undefined : Number(entitiesArg));
 const repoCount = Number(args.value('repos') ?? 20);
 const durationMs = Number(args.value('duration') ?? (small ? 3 : 10)) * 1000;
-const concurrency = Number(args.value('concurrency') ?? 8);
+// One or more loads (`--concurrency=1,8`); each gets its own /healthz baseline in the same run.
+const concurrencies = (args.value('concurrency') ?? '8').split(',').map(Number);
+if (concurrencies.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--concurrency takes positive integers');
+// `fetch`: the in-process closed loop (undici); `wrk`: the C load generator, one thread, much lighter on the CPU
+// it shares with the server.
+const loader = args.value('load') ?? 'fetch';
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+if (loader !== 'fetch' && loader !== 'wrk') throw new Error('--load is fetch or wrk');
+if (loader === 'wrk' && spawnSync('wrk', ['--version']).error) {
+  throw new Error('wrk is not installed (Debian: apt-get install -y wrk)');
+}
 
 console.log(`Machine: ${machineLine()}`);
 const fixture = await ensureCatalogRepos({ counts, repos: repoCount });
@@ -65,7 +78,7 @@ interface EngineRun {
   rssAfterLoad: number;
   peak: number;
   via: string;
-  loads: LoadResult[];
+  loads: { concurrency: number; results: (LoadResult & { cpuMsPerRequest: number })[] }[];
 }
 const runs: EngineRun[] = [];
 
@@ -141,16 +154,24 @@ for (const engine of engines) {
         );
       }
     }
-    const loads: LoadResult[] = [];
-    for (const scenario of scenarios) {
-      // Warm up caches and JIT, then measure.
-      await runLoad({ ...scenario, headers, concurrency: 2, durationMs: Math.min(1000, durationMs / 3) });
-      const result = await runLoad({ ...scenario, headers, concurrency, durationMs });
-      loads.push(result);
-      console.log(
-        `  ${scenario.name}: ${result.requests} requests, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}` +
-          (result.failures > 0 ? `, ${result.failures} FAILED (${result.firstFailure})` : ''),
-      );
+    const loads: EngineRun['loads'] = [];
+    for (const concurrency of concurrencies) {
+      const results: (LoadResult & { cpuMsPerRequest: number })[] = [];
+      for (const scenario of scenarios) {
+        // Warm up caches and JIT, then measure.
+        await runLoad({ ...scenario, headers, concurrency: 2, durationMs: Math.min(1000, durationMs / 3) });
+        const cpuBefore = cpuMs(server.pid);
+        const result =
+          loader === 'wrk'
+            ? runWrk({ ...scenario, base: server.url, headers, concurrency, durationMs })
+            : await runLoad({ ...scenario, headers, concurrency, durationMs });
+        results.push({ ...result, cpuMsPerRequest: (cpuMs(server.pid) - cpuBefore) / Math.max(1, result.requests) });
+        console.log(
+          `  ${scenario.name} (${concurrency} clients): ${result.requests} requests, p50 ${ms(result.p50)}, p99 ${ms(result.p99)}` +
+            (result.failures > 0 ? `, ${result.failures} FAILED (${result.firstFailure})` : ''),
+        );
+      }
+      loads.push({ concurrency, results });
     }
     const afterLoad = server.rssMiB();
     runs.push({
@@ -180,22 +201,25 @@ const tables: Table[] = [
       `${r.peak.toFixed(0)} MiB`,
     ]),
   },
-  ...runs.map((r) => {
-    const floor = r.loads[0]!;
-    return {
-      title: `${r.engine}: latency, ${concurrency} concurrent clients, ${durationMs / 1000} s per row`,
-      columns: ['request', 'requests/s', 'p50', 'p90', 'p99', 'p99 vs /healthz', 'failed'],
-      rows: r.loads.map((l) => [
-        l.name,
-        l.rps.toFixed(0),
-        ms(l.p50),
-        ms(l.p90),
-        ms(l.p99),
-        l === floor ? '1.00×' : ratio(l.p99, floor.p99),
-        String(l.failures),
-      ]),
-    };
-  }),
+  ...runs.flatMap((r) =>
+    r.loads.map(({ concurrency, results }) => {
+      const floor = results[0]!;
+      return {
+        title: `${r.engine}: latency, ${concurrency} concurrent client${concurrency === 1 ? '' : 's'} (${loader}), ${durationMs / 1000} s per row`,
+        columns: ['request', 'requests/s', 'p50', 'p90', 'p99', 'p99 vs /healthz', 'server CPU / request', 'failed'],
+        rows: results.map((l) => [
+          l.name,
+          l.rps.toFixed(0),
+          ms(l.p50),
+          ms(l.p90),
+          ms(l.p99),
+          l === floor ? '1.00×' : ratio(l.p99, floor.p99),
+          ms(l.cpuMsPerRequest),
+          String(l.failures),
+        ]),
+      };
+    }),
+  ),
 ];
 report({
   record: !args.has('no-record'),
@@ -203,7 +227,85 @@ report({
   command: args.command,
   tables,
   notes: [
-    `Server started with: ${runs[0]?.via ?? 'n/a'}; the load generator runs in the same machine over loopback (fetch/undici).`,
+    `Server started with: ${runs[0]?.via ?? 'n/a'}; the load generator runs in the same machine over loopback (${
+      loader === 'wrk' ? 'wrk, one thread, each connection a closed loop' : 'fetch/undici in the benchmark process'
+    }), so it and the server share the 2 cores.`,
     'by-name picks a random entity of the catalog per request; the owner filter picks a random squad (each owns a few dozen entities at 100k).',
+    'Server CPU / request: user + system CPU time of the server process during the row, divided by its requests: what a request costs the server whatever else runs on the machine.',
   ],
 });
+
+/**
+ * The same closed loop driven by `wrk` (one thread, `concurrency` connections),
+ * each request's path drawn at random from 2,000 produced by `url()` up front.
+ */
+function runWrk(input: {
+  name: string;
+  url: () => string;
+  base: string;
+  headers: Record<string, string>;
+  concurrency: number;
+  durationMs: number;
+}): LoadResult {
+  const dir = mkdtempSync(join(tmpdir(), 'backbeat-wrk-'));
+  try {
+    const paths = Array.from({ length: 2000 }, () => input.url().slice(input.base.length));
+    writeFileSync(join(dir, 'paths.txt'), `${paths.join('\n')}\n`);
+    writeFileSync(
+      join(dir, 'paths.lua'),
+      [
+        'local paths = {}',
+        `for line in io.lines(${JSON.stringify(join(dir, 'paths.txt'))}) do paths[#paths + 1] = line end`,
+        'request = function() return wrk.format("GET", paths[math.random(#paths)]) end',
+        // Exact percentiles (microseconds) rather than the four wrk prints.
+        'done = function(summary, latency, requests)',
+        '  io.write(string.format("PERCENTILES %d %d %d %d\\n", latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))',
+        'end',
+      ].join('\n'),
+    );
+    const out = execFileSync(
+      'wrk',
+      [
+        '-t1',
+        `-c${input.concurrency}`,
+        `-d${Math.round(input.durationMs / 1000)}s`,
+        '--latency',
+        '-s',
+        join(dir, 'paths.lua'),
+        ...Object.entries(input.headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]),
+        input.base,
+      ],
+      { encoding: 'utf8' },
+    );
+    const exact = /PERCENTILES (\d+) (\d+) (\d+) (\d+)/.exec(out);
+    if (!exact) throw new Error(`wrk printed no percentiles:\n${out}`);
+    const [p50, p90, p99, max] = exact.slice(1).map((v) => Number(v) / 1000) as [number, number, number, number];
+    const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+    const failures =
+      Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) +
+      (/Socket errors: (.*)/.exec(out)?.[1] ?? '')
+        .split(',')
+        .reduce((n, part) => n + Number(/\d+/.exec(part)?.[0] ?? 0), 0);
+    return {
+      name: input.name,
+      requests,
+      failures,
+      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+      p50,
+      p90,
+      p99,
+      max,
+      ...(failures > 0 ? { firstFailure: out.slice(0, 400) } : {}),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** User + system CPU time a process has used so far, from /proc (Linux; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+}

@@ -43,9 +43,9 @@ export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, options: EntityRo
   app.get(byName, async (c) => {
     requireActor(c);
     const ref = refFromPath(c);
-    const entity = await readStore.getEntityByRef(ref);
-    if (!entity) throw new NotFoundError(`No entity named ${ref}`);
-    return c.json(entity, 200);
+    const text = await readStore.getEntityJsonByRef(ref);
+    if (text === undefined) throw new NotFoundError(`No entity named ${ref}`);
+    return jsonText(c, text);
   });
 
   app.get(`${byName}/ancestry`, async (c) => {
@@ -92,17 +92,19 @@ export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, options: EntityRo
 
   app.get(`${base}/entities/by-query`, async (c) => {
     requireActor(c);
-    const result = await readStore.queryEntities({
+    const input = {
       filter: parseFilterParams(c.req.queries('filter') ?? []),
       orderFields: parseOrderFields(c.req.queries('orderField') ?? []),
       fullTextFilter: fullTextFromQuery(c),
-      fields: parseFields(c.req.queries('fields')),
       limit: integerParam(c.req.query('limit'), 'limit'),
       offset: integerParam(c.req.query('offset'), 'offset'),
       cursor: c.req.query('cursor') || undefined,
       totalItems: totalItemsParam(c.req.query('totalItems')),
-    });
-    return c.json(result, 200);
+    };
+    const fields = parseFields(c.req.queries('fields'));
+    // Whole entities go out as their stored JSON text; a projection needs them parsed.
+    if (!fields) return jsonText(c, await readStore.queryEntitiesJson(input));
+    return c.json(await readStore.queryEntities({ ...input, fields }), 200);
   });
 
   app.post(`${base}/entities/by-query`, async (c) => {
@@ -112,18 +114,19 @@ export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, options: EntityRo
       parseFilterParams(c.req.queries('filter') ?? []),
       body.query === undefined ? undefined : parsePredicate(body.query),
     );
-    const result = await readStore.queryEntities({
+    const input = {
       filter,
       fromPredicate: true,
       orderFields: parseOrderBody(body.orderBy ?? body.orderFields),
       fullTextFilter: fullTextFromBody(body.fullTextFilter),
-      fields: fieldsFromBody(body.fields),
       limit: integerParam(body.limit, 'limit'),
       offset: integerParam(body.offset, 'offset'),
       cursor: stringOrUndefined(body.cursor, 'cursor'),
       totalItems: totalItemsParam(body.totalItems),
-    });
-    return c.json(result, 200);
+    };
+    const fields = fieldsFromBody(body.fields);
+    if (!fields) return jsonText(c, await readStore.queryEntitiesJson(input));
+    return c.json(await readStore.queryEntities({ ...input, fields }), 200);
   });
 
   app.get(`${base}/entities`, async (c) => {
@@ -209,6 +212,12 @@ export function registerEntityRoutes(app: OpenAPIHono<AppEnv>, options: EntityRo
     if (!view) throw new NotFoundError(`No group named ${ref}`);
     return c.json(view, 200);
   });
+}
+
+/** Sends JSON already written as text, with the content type `c.json` gives. */
+function jsonText(c: Context<AppEnv>, text: string): Response {
+  c.header('content-type', 'application/json');
+  return c.body(text, 200);
 }
 
 function refFromPath(c: Context<AppEnv>): string {

@@ -13,7 +13,10 @@ import { escapeLike, filterToSql } from '../query/filter-sql.js';
 import { fullTextToSql, normalizeFullText } from '../query/full-text.js';
 import { keysetSql, orderBySql, sortValueSql } from '../query/page-sql.js';
 import { planQuerySource, type QuerySource } from '../query/query-source.js';
+import { entityJsonWithRelations, parseRow, relationsJsonByRef } from './entity-json.js';
 import { StampedCache } from './stamped-cache.js';
+
+export { parseRow } from './entity-json.js';
 
 /** Default page size of `by-query`, as Backstage's. */
 export const DEFAULT_QUERY_LIMIT = 20;
@@ -272,6 +275,18 @@ export class CatalogReadStore {
     return entity;
   }
 
+  /**
+   * {@link getEntityByRef} as JSON text (same bytes as `JSON.stringify` of it), or undefined.
+   *
+   * @example
+   * await readStore.getEntityJsonByRef('group:default/team-a') // '{"apiVersion":...,"relations":[...]}'
+   */
+  async getEntityJsonByRef(entityRef: string): Promise<string | undefined> {
+    const [row, relations] = await Promise.all([this.findRow(entityRef), this.relationsTouching([entityRef])]);
+    if (!row) return undefined;
+    return entityJsonWithRelations(row, relationsJsonByRef([entityRef], relations).get(entityRef) ?? '[]');
+  }
+
   /** One entity by uid, with relations, or undefined. */
   async getEntityByUid(uid: string): Promise<Entity | undefined> {
     const row = await this.db
@@ -336,6 +351,29 @@ export class CatalogReadStore {
    * const second = await readStore.queryEntities({ cursor: first.pageInfo.nextCursor });
    */
   async queryEntities(input: QueryEntitiesInput): Promise<QueryEntitiesResult> {
+    const { rows, totalItems, pageInfo } = await this.queryPage(input);
+    return { items: await this.assemble(rows, input.fields), totalItems, pageInfo };
+  }
+
+  /**
+   * {@link queryEntities} without a `fields` projection, answered as the JSON
+   * text of its result: each entity's stored JSON with its relations appended,
+   * never parsed (see {@link entityJsonWithRelations}). Same bytes as
+   * `JSON.stringify(await queryEntities(input))`.
+   *
+   * @example
+   * return c.body(await readStore.queryEntitiesJson({ filter, limit: 100 }), 200, { 'content-type': 'application/json' });
+   */
+  async queryEntitiesJson(input: Omit<QueryEntitiesInput, 'fields'>): Promise<string> {
+    const { rows, totalItems, pageInfo } = await this.queryPage(input);
+    const items = await this.assembleJson(rows);
+    return `{"items":[${items.join(',')}],"totalItems":${JSON.stringify(totalItems)},"pageInfo":${JSON.stringify(pageInfo)}}`;
+  }
+
+  /** One page of rows for a query, with the count and the cursors around it. */
+  private async queryPage(
+    input: QueryEntitiesInput,
+  ): Promise<{ rows: PageRow[]; totalItems: number; pageInfo: QueryEntitiesResult['pageInfo'] }> {
     const limit = Math.min(Math.max(input.limit ?? DEFAULT_QUERY_LIMIT, 0), MAX_QUERY_LIMIT);
     let base: Omit<EntityCursor, 'position' | 'direction' | 'totalItems'>;
     let from: { position: (string | null)[]; direction: 'next' | 'prev' } | undefined;
@@ -404,7 +442,7 @@ export class CatalogReadStore {
     const first = page[0];
     const last = page[page.length - 1];
     return {
-      items: await this.assemble(page, input.fields),
+      rows: page,
       totalItems: Math.max(totalItems, 0),
       pageInfo: {
         ...(hasNext && last ? { nextCursor: cursorAt(last, 'next') } : {}),
@@ -559,6 +597,16 @@ export class CatalogReadStore {
       if (relations) entity.relations = relations.get(row.entity_ref) ?? [];
       return projectFields(entity, fields);
     });
+  }
+
+  /**
+   * {@link assemble} without a projection, as one JSON text per row: the stored
+   * text with the relations appended (one query for the whole page).
+   */
+  async assembleJson(rows: readonly EntityRow[]): Promise<string[]> {
+    const refs = rows.map((r) => r.entity_ref);
+    const relations = relationsJsonByRef(refs, await this.relationsTouching(refs));
+    return rows.map((row) => entityJsonWithRelations(row, relations.get(row.entity_ref) ?? '[]'));
   }
 
   /** Whether, on SQLite, a filter matches few enough entities to drive a facet count from them. */
@@ -767,18 +815,6 @@ function canonicalOrUndefined(ref: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Parses a stored row into an entity with its server-populated metadata. */
-export function parseRow(row: EntityRow): Entity {
-  const entity = JSON.parse(row.entity_json) as Entity;
-  entity.metadata = {
-    ...entity.metadata,
-    uid: entity.metadata?.uid ?? row.uid,
-    etag: entity.metadata?.etag ?? row.hash,
-    generation: entity.metadata?.generation ?? Number(row.generation),
-  };
-  return entity;
 }
 
 /**
