@@ -1,10 +1,8 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { requireActor } from '../../../platform/auth/authorize.js';
 import type { AppEnv } from '../../../platform/http/app-env.js';
-import { ValidationError } from '../../../platform/http/problem.js';
-import { zodToValidationError } from '../../../platform/http/problem-response.js';
+import { parseJsonBody } from '../../../platform/http/parse-json-body.js';
 import type { CatalogService } from '../catalog-service.js';
 
 const RegisterBody = z.object({
@@ -43,7 +41,7 @@ export function registerLocationRoutes(
 
   app.post(`${base}/locations`, async (c) => {
     const actor = requireActor(c);
-    const body = await parseBody(c, RegisterBody);
+    const body = await parseJsonBody(c, RegisterBody);
     const dryRun = c.req.query('dryRun') === 'true' || body.dryRun === true;
     const result = await service.registerLocation({
       actor,
@@ -99,14 +97,14 @@ export function registerLocationRoutes(
 
   app.post(`${base}/refresh`, async (c) => {
     const actor = requireActor(c);
-    const body = await parseBody(c, RefreshBody);
+    const body = await parseJsonBody(c, RefreshBody);
     await service.refreshEntity(actor, body.entityRef);
     return c.body(null, 200);
   });
 
   app.post(`${base}/validate-entity`, async (c) => {
     requireActor(c);
-    const body = await parseBody(c, ValidateBody);
+    const body = await parseJsonBody(c, ValidateBody);
     const result = service.validateEntity({ entity: body.entity, location: body.location });
     if (result.errors.length > 0) return c.json(result, 400);
     return c.json({}, 200);
@@ -253,16 +251,4 @@ function documentLocationRoutes(app: OpenAPIHono<AppEnv>, base: string): void {
     request: { params: z.object({ uid: z.string() }) },
     responses: { 204: none('Deleted'), 403: none('Not an admin or owner'), 404: none('No such entity') },
   });
-}
-
-async function parseBody<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T> {
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new ValidationError('The request body must be JSON', [{ field: '(body)', message: 'not JSON' }]);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw zodToValidationError(parsed.error, 'json');
-  return parsed.data;
 }
