@@ -202,7 +202,8 @@ export function createShiftService(deps: ShiftServiceDeps) {
   }
 
   async function closeTarget(targetId: string, state: TargetState, reason: string): Promise<void> {
-    if (OPEN_CHANGE_STATES.has(state)) await runner.enqueue(CLOSE_TARGET_JOB, targetId);
+    // The reason travels with the job, so the target's history says why it was closed.
+    if (OPEN_CHANGE_STATES.has(state)) await runner.enqueue(CLOSE_TARGET_JOB, targetId, undefined, { reason });
     else await runner.close(targetId, reason);
   }
 

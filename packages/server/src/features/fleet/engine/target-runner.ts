@@ -131,8 +131,8 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     }
   }
 
-  async function enqueue(job: string, targetId: string, runAt?: Date): Promise<void> {
-    await queue.enqueue(job, { targetId }, { key: jobKey(job, targetId), runAt });
+  async function enqueue(job: string, targetId: string, runAt?: Date, extra: { reason?: string } = {}): Promise<void> {
+    await queue.enqueue(job, { targetId, ...extra }, { key: jobKey(job, targetId), runAt });
   }
 
   // ---- plan ---------------------------------------------------------------
@@ -346,6 +346,32 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       await enqueue(PUBLISH_TARGET_JOB, target.id, opening);
       return;
     }
+    // With a publish rate, the publishes of one shift take turns (a lock row, shared by
+    // every worker): counting the last hour and publishing must not interleave, or two
+    // jobs running at once would both see the same free slot and overshoot the rate.
+    const rateLock = spec.spec.rollout.publishPerHour ? `publish-rate:${shift.id}` : undefined;
+    if (rateLock) {
+      const staleBefore = new Date(Date.now() - MERGE_LOCK_STALE_MS).toISOString();
+      if (!(await store.acquireMergeLock(rateLock, target.id, staleBefore))) {
+        await enqueue(PUBLISH_TARGET_JOB, target.id, new Date(Date.now() + MERGE_LOCK_RETRY_MS));
+        return;
+      }
+    }
+    try {
+      await publishWithinRate(target, shift, spec, context);
+    } finally {
+      if (rateLock) await store.releaseMergeLock(rateLock, target.id);
+    }
+  }
+
+  /** Publishes now if the hourly rate has a free slot, else queues the publish for the next one. */
+  async function publishWithinRate(
+    target: TargetRow,
+    shift: ShiftRow,
+    spec: ShiftSpec,
+    context: JobContext,
+  ): Promise<void> {
+    const now = new Date();
     const published = await store.publishedSince(shift.id, new Date(now.getTime() - 3_600_000).toISOString());
     const slot = nextPublishSlot(published, spec.spec.rollout.publishPerHour, now);
     if (slot.getTime() > now.getTime()) {
