@@ -34,10 +34,12 @@ export {
   generateLargeCatalog,
   mutateLargeCatalog,
 } from './large-catalog.js';
+export * from './large-fleet.js';
 export type { RepoKind } from './org-data.js';
 export { COMPANY } from './org-data.js';
 export type { Random } from './random.js';
 export { createRandom, deriveSeed } from './random.js';
+export { CHECK_SCRIPT, CHECKS_FILE, checkFiles } from './repo-checks.js';
 export { componentDescriptor, DEPLOYMENT_FILE, repoFiles } from './repo-files.js';
 export type { YamlValue } from './yaml.js';
 export { toYaml, toYamlDocuments } from './yaml.js';
