@@ -5,6 +5,8 @@ import { DEFAULT_GIT_TIMEOUT_MS, GitError, runGit } from './run-git.js';
 
 export interface MirrorOptions {
   timeoutMs?: number;
+  /** Extra environment for git, e.g. credentials passed as `GIT_CONFIG_*` variables (never in the URL). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -24,13 +26,14 @@ export async function ensureMirror(
   if (existsSync(join(mirrorDir, 'HEAD'))) {
     await runGit(['--git-dir', mirrorDir, 'fetch', '--prune', '--force', '--quiet', 'origin'], {
       timeoutMs: options.timeoutMs,
+      env: options.env,
     });
     return { cloned: false };
   }
   mkdirSync(dirname(mirrorDir), { recursive: true });
   const temp = `${mirrorDir}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await runGit(['clone', '--mirror', '--quiet', '--', url, temp], { timeoutMs: options.timeoutMs });
+    await runGit(['clone', '--mirror', '--quiet', '--', url, temp], { timeoutMs: options.timeoutMs, env: options.env });
     rmSync(mirrorDir, { recursive: true, force: true });
     renameSync(temp, mirrorDir);
   } finally {

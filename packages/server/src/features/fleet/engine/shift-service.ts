@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Actor, MembershipResolver } from '../../../platform/auth/actor.js';
 import { assertCanWrite } from '../../../platform/auth/authorize.js';
 import type { EventLog } from '../../../platform/events/event-log.js';
-import { NotFoundError, ValidationError } from '../../../platform/http/problem.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../platform/http/problem.js';
 import { newId, nowIso } from '../../../platform/ids.js';
 import type { CatalogReader, Entity } from '../../catalog/index.js';
+import { RateLimitedError } from '../code-hosts/index.js';
 import { CLOSE_TARGET_JOB, PLAN_TARGET_JOB, PUBLISH_TARGET_JOB } from '../jobs.js';
 import type { ShiftSpec } from '../model/shift-spec.js';
 import { OPEN_CHANGE_STATES, type TargetState } from '../model/target-state.js';
@@ -284,7 +285,12 @@ export function createShiftService(deps: ShiftServiceDeps) {
     const shift = await requireShift(name);
     const target = await requireTarget(shift, targetId);
     await assertCanChange(actor, [shift.owner_ref, ...(target.owner_ref ? [target.owner_ref] : [])]);
-    await runner.merge(target.id, { manual: true });
+    try {
+      await runner.merge(target.id, { manual: true });
+    } catch (error) {
+      if (error instanceof RateLimitedError) throw new ConflictError(error.message);
+      throw error;
+    }
     await events.append(actor, {
       type: 'fleet.change.merge-requested',
       subject: target.entity_ref,

@@ -62,6 +62,8 @@ function changeOf(target: TargetRow): ChangeRef | undefined {
 
 /** How long a merge lock may be held before another worker may take it over (a worker died mid-merge). */
 const MERGE_LOCK_STALE_MS = 10 * 60_000;
+/** How soon a job held back by its shift's `rollout.concurrency` is tried again. */
+const CONCURRENCY_RETRY_MS = 250;
 /** How often a hosted code host's CI status is asked while it is pending. */
 const CI_POLL_MS = 30_000;
 /** How soon a merge waiting for another merge into the same branch tries again. */
@@ -110,11 +112,18 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     target: TargetRow,
     context: JobContext,
     from: readonly TargetState[],
+    job: string,
     work: () => Promise<void>,
   ): Promise<void> {
     try {
       await work();
     } catch (error) {
+      if (error instanceof RateLimitedError) {
+        // Not a failure: the code host asked to wait. The shift shows until when.
+        await store.updateShift(target.shift_id, { rate_limited_until: error.until.toISOString() });
+        await enqueue(job, target.id, error.until);
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       if (context.attempt >= context.maxAttempts) {
         await store.transition(
@@ -131,6 +140,11 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     }
   }
 
+  /** Credentials a hosted code host gives git (as environment variables) to fetch private repositories. */
+  function gitEnvFor(repository: string): Record<string, string> | undefined {
+    return codeHosts.forRepository(repository).gitEnv?.();
+  }
+
   async function enqueue(job: string, targetId: string, runAt?: Date, extra: { reason?: string } = {}): Promise<void> {
     await queue.enqueue(job, { targetId, ...extra }, { key: jobKey(job, targetId), runAt });
   }
@@ -143,8 +157,8 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const { target, shift, spec } = loaded;
     const attempt = target.attempts + 1;
     await store.patchTarget(target.id, { attempts: attempt });
-    await withRetries({ ...target, attempts: attempt }, context, ['pending'], async () => {
-      const { mirrorDir } = await syncMirror(target.repository, mirrorsDir);
+    await withRetries({ ...target, attempts: attempt }, context, ['pending'], PLAN_TARGET_JOB, async () => {
+      const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
       const base = await resolveBase(mirrorDir);
       const entity = await entityOf(target.entity_ref);
 
@@ -379,7 +393,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       await enqueue(PUBLISH_TARGET_JOB, target.id, slot);
       return;
     }
-    await withRetries(target, context, ['scheduled'], async () => {
+    await withRetries(target, context, ['scheduled'], PUBLISH_TARGET_JOB, async () => {
       const mirrorDir = await ensureChangeCommit(target);
       let change: ChangeRef;
       try {
@@ -433,7 +447,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   /** The planned commit in this worker's mirror: another worker may have planned it, so re-create it from the stored diff. */
   async function ensureChangeCommit(target: TargetRow): Promise<string> {
-    const { mirrorDir } = await syncMirror(target.repository, mirrorsDir);
+    const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
     const commit = target.change_commit as string;
     const present = await runGit(['--git-dir', mirrorDir, 'cat-file', '-e', `${commit}^{commit}`]).then(
       () => true,
@@ -468,7 +482,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const loaded = await load(targetId);
     if (loaded?.target.state !== 'checks-pending') return;
     const { target } = loaded;
-    await withRetries(target, context, ['checks-pending'], async () => {
+    await withRetries(target, context, ['checks-pending'], CHECK_TARGET_JOB, async () => {
       const mirrorDir = await ensureChangeCommit(target);
       const entity = await entityOf(target.entity_ref);
       const annotation = entity?.metadata.annotations?.[CHECK_COMMAND_ANNOTATION];
@@ -633,7 +647,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
           await enqueue(PLAN_TARGET_JOB, target.id);
         }
       };
-      if (options.context) await withRetries(target, options.context, from, run);
+      if (options.context) await withRetries(target, options.context, from, MERGE_TARGET_JOB, run);
       else await run();
     } finally {
       await store.releaseMergeLock(lockKey, target.id);
@@ -697,14 +711,51 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     if (moved) await onTargetSettled(target.shift_id, target.wave);
   }
 
+  /** Jobs of each shift running in this process, for `rollout.concurrency`. */
+  const running = new Map<string, number>();
+
+  /**
+   * Runs a target's job unless its shift already has `rollout.concurrency` jobs
+   * running in this process; then the job is queued again a moment later, so the
+   * worker's slots stay free for other shifts.
+   */
+  async function withinShiftConcurrency(job: string, targetId: string, run: () => Promise<void>): Promise<void> {
+    const target = await store.targetById(targetId);
+    const shift = target && (await store.shiftById(target.shift_id));
+    if (!shift) return;
+    const limit = (JSON.parse(shift.spec_json) as ShiftSpec).spec.rollout.concurrency;
+    const active = running.get(shift.id) ?? 0;
+    if (active >= limit) {
+      await enqueue(job, targetId, new Date(Date.now() + CONCURRENCY_RETRY_MS));
+      return;
+    }
+    running.set(shift.id, active + 1);
+    try {
+      await run();
+    } finally {
+      const left = (running.get(shift.id) ?? 1) - 1;
+      if (left > 0) running.set(shift.id, left);
+      else running.delete(shift.id);
+    }
+  }
+
   function registerJobs(): void {
-    queue.register<{ targetId: string }>(PLAN_TARGET_JOB, (p, c) => plan(p.targetId, c));
-    queue.register<{ targetId: string }>(PUBLISH_TARGET_JOB, (p, c) => publish(p.targetId, c));
-    queue.register<{ targetId: string }>(CHECK_TARGET_JOB, (p, c) => check(p.targetId, c));
-    queue.register<{ targetId: string }>(MERGE_TARGET_JOB, (p, c) => merge(p.targetId, { manual: false, context: c }));
-    queue.register<{ targetId: string; reason?: string }>(CLOSE_TARGET_JOB, (p) =>
-      close(p.targetId, p.reason ?? 'Closed.'),
-    );
+    const limited = (job: string, handler: (targetId: string, context: JobContext) => Promise<void>) =>
+      queue.register<{ targetId: string }>(job, (p, c) =>
+        withinShiftConcurrency(job, p.targetId, () => handler(p.targetId, c)),
+      );
+    limited(PLAN_TARGET_JOB, plan);
+    limited(PUBLISH_TARGET_JOB, publish);
+    limited(CHECK_TARGET_JOB, check);
+    limited(MERGE_TARGET_JOB, (targetId, context) => merge(targetId, { manual: false, context }));
+    queue.register<{ targetId: string; reason?: string }>(CLOSE_TARGET_JOB, async (p) => {
+      try {
+        await close(p.targetId, p.reason ?? 'Closed.');
+      } catch (error) {
+        if (!(error instanceof RateLimitedError)) throw error;
+        await enqueue(CLOSE_TARGET_JOB, p.targetId, error.until, { reason: p.reason });
+      }
+    });
   }
 
   return {

@@ -15,7 +15,7 @@ const inFlight = new Map<string, Promise<unknown>>();
 export async function syncMirror(
   repoUrl: string,
   mirrorsDir: string,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<{ mirrorDir: string; cloned: boolean }> {
   const mirrorDir = mirrorDirFor(mirrorsDir, repoUrl);
   const previous = inFlight.get(mirrorDir) ?? Promise.resolve();
