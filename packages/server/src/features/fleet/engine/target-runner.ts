@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SYSTEM_ACTOR } from '../../../platform/auth/actor.js';
 import type { EventLog } from '../../../platform/events/event-log.js';
-import { listTree, readBlobs, runGit } from '../../../platform/git/index.js';
+import { listTree, mirrorDirFor, readBlobs, runGit } from '../../../platform/git/index.js';
 import { ConflictError } from '../../../platform/http/problem.js';
 import { nowIso } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logging.js';
@@ -146,7 +147,9 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
   }
 
   async function enqueue(job: string, targetId: string, runAt?: Date, extra: { reason?: string } = {}): Promise<void> {
-    await queue.enqueue(job, { targetId, ...extra }, { key: jobKey(job, targetId), runAt });
+    // Later phases run before new plans, so changes flow through to merged while planning goes on.
+    const priority = job === PLAN_TARGET_JOB ? 0 : -1;
+    await queue.enqueue(job, { targetId, ...extra }, { key: jobKey(job, targetId), runAt, priority });
   }
 
   // ---- plan ---------------------------------------------------------------
@@ -447,13 +450,17 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   /** The planned commit in this worker's mirror: another worker may have planned it, so re-create it from the stored diff. */
   async function ensureChangeCommit(target: TargetRow): Promise<string> {
-    const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
     const commit = target.change_commit as string;
-    const present = await runGit(['--git-dir', mirrorDir, 'cat-file', '-e', `${commit}^{commit}`]).then(
-      () => true,
-      () => false,
-    );
-    if (present) return mirrorDir;
+    const hasCommit = (dir: string) =>
+      runGit(['--git-dir', dir, 'cat-file', '-e', `${commit}^{commit}`]).then(
+        () => true,
+        () => false,
+      );
+    // Usually this worker planned the commit: no fetch needed (publish, check and merge each come here).
+    const local = mirrorDirFor(mirrorsDir, target.repository);
+    if (existsSync(join(local, 'HEAD')) && (await hasCommit(local))) return local;
+    const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
+    if (await hasCommit(mirrorDir)) return mirrorDir;
     const recreated = await recreateCommit({
       mirrorDir,
       worktreesDir,
