@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../platform/git/index.js';
 import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain } from './testing/fleet-invariants.js';
+import { shiftYaml as buildShiftYaml, onlyTargets } from './testing/shift-yaml.js';
 
 /**
  * Command steps on real repositories: a script's edits reach main, and a script that
@@ -19,27 +20,14 @@ const MARK = `${process.pid}-${Date.now()}`;
 const refOf = (repo: Repo) => `component:default/${repo.name}`;
 
 function shiftYaml(options: { name: string; targets: Repo[]; steps: string[]; automerge: boolean }): string {
-  return [
-    'apiVersion: backbeat.dev/v1',
-    'kind: Shift',
-    'metadata:',
-    `  name: ${options.name}`,
-    '  owner: group:default/developer-experience-squad',
-    'spec:',
-    '  targets:',
-    '    filter:',
-    '      kind: [component]',
-    '      tag: [no-such-tag]',
-    '    include:',
-    ...options.targets.map((r) => `      - ${refOf(r)}`),
-    '  steps:',
-    ...options.steps,
-    '  change:',
-    '    title: "Shift {{ shift.name }} in {{ entity.metadata.name }}"',
-    '  automerge:',
-    `    enabled: ${options.automerge}`,
-    '    requireChecks: false',
-  ].join('\n');
+  return buildShiftYaml({
+    name: options.name,
+    targets: onlyTargets(options.targets.map(refOf)),
+    // The call sites write each step line at its place in the document (four spaces in).
+    steps: options.steps.map((line) => line.slice(4)),
+    title: 'Shift {{ shift.name }} in {{ entity.metadata.name }}',
+    automerge: [`enabled: ${options.automerge}`, 'requireChecks: false'],
+  });
 }
 
 async function commit(repo: Repo, message: string): Promise<void> {

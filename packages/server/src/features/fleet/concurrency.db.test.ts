@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { shiftYaml as buildShiftYaml } from './testing/shift-yaml.js';
 
 /**
  * `rollout.concurrency` bounds how many of a shift's jobs run at once in a process,
@@ -15,24 +16,13 @@ beforeAll(async () => {
 afterAll(() => h?.dispose());
 
 function shiftYaml(name: string, concurrency: number): string {
-  return `apiVersion: backbeat.dev/v1
-kind: Shift
-metadata:
-  name: ${name}
-  owner: group:default/developer-experience-squad
-spec:
-  targets:
-    filter:
-      kind: [component]
-      tag: [node]
-  steps:
-    - type: command
-      run: date +%s%N > started.txt && sleep 0.4 && date +%s%N > ended.txt
-  change:
-    title: Record when the plan ran
-  rollout:
-    concurrency: ${concurrency}
-`;
+  return buildShiftYaml({
+    name,
+    targets: ['filter:', '  kind: [component]', '  tag: [node]'],
+    steps: ['- type: command', '  run: date +%s%N > started.txt && sleep 0.4 && date +%s%N > ended.txt'],
+    title: 'Record when the plan ran',
+    rollout: [`concurrency: ${concurrency}`],
+  });
 }
 
 async function planIntervals(name: string): Promise<[number, number][]> {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../platform/git/index.js';
 import { ForbiddenError, ValidationError } from '../../platform/http/problem.js';
 import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { shiftYaml as buildShiftYaml } from './testing/shift-yaml.js';
 
 /**
  * The whole loop on real git repositories and the engine's real job queue: target
@@ -19,30 +20,21 @@ beforeAll(async () => {
 afterAll(() => h?.dispose());
 
 function shiftYaml(options: { name: string; automerge?: boolean; exclude?: string[] }): string {
-  return [
-    'apiVersion: backbeat.dev/v1',
-    'kind: Shift',
-    'metadata:',
-    `  name: ${options.name}`,
-    '  owner: group:default/developer-experience-squad',
-    'spec:',
-    '  targets:',
-    '    filter:',
-    '      kind: [component]',
-    '      tag: [node]',
-    '    dependency:',
-    `      name: ${LOG_LIB_NAME}`,
-    `      below: ${LOG_LIB_FIXED_VERSION}`,
-    ...(options.exclude ? ['    exclude:', ...options.exclude.map((r) => `      - ${r}`)] : []),
-    '  steps:',
-    '    - type: bump-dependency',
-    `      dependency: ${LOG_LIB_NAME}`,
-    `      to: ${LOG_LIB_FIXED_VERSION}`,
-    '  change:',
-    '    title: "Upgrade log-lib in {{ entity.metadata.name }}"',
-    '  automerge:',
-    `    enabled: ${options.automerge ?? true}`,
-  ].join('\n');
+  return buildShiftYaml({
+    name: options.name,
+    targets: [
+      'filter:',
+      '  kind: [component]',
+      '  tag: [node]',
+      'dependency:',
+      `  name: ${LOG_LIB_NAME}`,
+      `  below: ${LOG_LIB_FIXED_VERSION}`,
+      ...(options.exclude ? ['exclude:', ...options.exclude.map((r) => `  - ${r}`)] : []),
+    ],
+    steps: ['- type: bump-dependency', `  dependency: ${LOG_LIB_NAME}`, `  to: ${LOG_LIB_FIXED_VERSION}`],
+    title: 'Upgrade log-lib in {{ entity.metadata.name }}',
+    automerge: [`enabled: ${options.automerge ?? true}`],
+  });
 }
 
 /** The log-lib version a repository's main branch declares, read from git (not the work tree). */

@@ -5,6 +5,7 @@ import { runGit } from '../../platform/git/index.js';
 import type { TargetState } from './model/target-state.js';
 import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain, historyProblems, waitFor } from './testing/fleet-invariants.js';
+import { shiftYaml as buildShiftYaml, onlyTargets } from './testing/shift-yaml.js';
 
 /**
  * What people do with a running shift, on real repositories and the real queue:
@@ -23,30 +24,17 @@ function shiftYaml(options: {
   run?: string;
   rollout?: string[];
 }): string {
-  return [
-    'apiVersion: backbeat.dev/v1',
-    'kind: Shift',
-    'metadata:',
-    `  name: ${options.name}`,
-    '  owner: group:default/developer-experience-squad',
-    'spec:',
-    '  targets:',
-    '    filter:',
-    '      kind: [component]',
-    '      tag: [no-such-tag]',
-    '    include:',
-    ...options.targets.map((r) => `      - ${refOf(r)}`),
-    '  steps:',
-    '    - type: command',
-    // Each shift writes its own file, so shifts over the same repositories never touch the same lines.
-    `      run: ${JSON.stringify(options.run ?? 'echo "$BACKBEAT_SHIFT" > "$BACKBEAT_SHIFT.txt"')}`,
-    '  change:',
-    '    title: "{{ shift.name }} in {{ entity.metadata.name }}"',
-    ...(options.rollout ? ['  rollout:', ...options.rollout.map((line) => `    ${line}`)] : []),
-    '  automerge:',
-    `    enabled: ${options.automerge}`,
-    '    requireChecks: false',
-  ].join('\n');
+  return buildShiftYaml({
+    name: options.name,
+    targets: onlyTargets(options.targets.map(refOf)),
+    steps: [
+      '- type: command',
+      // Each shift writes its own file, so shifts over the same repositories never touch the same lines.
+      `  run: ${JSON.stringify(options.run ?? 'echo "$BACKBEAT_SHIFT" > "$BACKBEAT_SHIFT.txt"')}`,
+    ],
+    rollout: options.rollout,
+    automerge: [`enabled: ${options.automerge}`, 'requireChecks: false'],
+  });
 }
 
 async function commit(repo: Repo, message: string): Promise<void> {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../platform/git/index.js';
 import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain, historyProblems, mainHistory } from './testing/fleet-invariants.js';
+import { onlyTargets, shiftYaml } from './testing/shift-yaml.js';
 
 /**
  * Someone else pushes to a repository's main while Backbeat's change waits for its
@@ -45,29 +46,18 @@ beforeAll(async () => {
       cwd: repo.path,
     });
   }
-  const yaml = [
-    'apiVersion: backbeat.dev/v1',
-    'kind: Shift',
-    'metadata:',
-    `  name: ${SHIFT}`,
-    '  owner: group:default/developer-experience-squad',
-    'spec:',
-    '  targets:',
-    '    filter:',
-    '      kind: [component]',
-    '      tag: [no-such-tag]',
-    '    include:',
-    ...[unrelated, sameLine, sameChange].map((r) => `      - ${refOf(r)}`),
-    '  steps:',
-    '    - type: replace',
-    '      files: catalog-info.yaml',
-    '      pattern: "lifecycle: \\\\w+"',
-    '      replacement: "lifecycle: deprecated"',
-    '  change:',
-    '    title: "Deprecate {{ entity.metadata.name }}"',
-    '  automerge:',
-    '    enabled: false',
-  ].join('\n');
+  const yaml = shiftYaml({
+    name: SHIFT,
+    targets: onlyTargets([unrelated, sameLine, sameChange].map(refOf)),
+    steps: [
+      '- type: replace',
+      '  files: catalog-info.yaml',
+      '  pattern: "lifecycle: \\\\w+"',
+      '  replacement: "lifecycle: deprecated"',
+    ],
+    title: 'Deprecate {{ entity.metadata.name }}',
+    automerge: ['enabled: false'],
+  });
   await h.fleet.shifts.apply(FLEET_ADMIN, { yaml });
   await h.settle(SHIFT, ['published']);
 }, 180_000);
@@ -77,11 +67,15 @@ async function targetOf(repo: Repo) {
   return h.fleet.shifts.targetDetail(SHIFT, refOf(repo));
 }
 
-async function waitForState(repo: Repo, states: string[], timeoutMs = 60_000) {
+/**
+ * Waits for one of `states`. A published change is `published` for a moment before its
+ * checks start too, so the wait for one whose checks finished asks for `checks: 'none'`.
+ */
+async function waitForState(repo: Repo, states: string[], timeoutMs = 60_000, checks?: string) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const target = await targetOf(repo);
-    if (states.includes(target.state)) return target;
+    if (states.includes(target.state) && (checks === undefined || target.checks === checks)) return target;
     if (Date.now() > deadline) throw new Error(`${repo.name} stayed ${target.state}: ${target.lastLog ?? ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -95,7 +89,7 @@ describe('merging onto a base branch that moved', () => {
     const pressed = await h.fleet.shifts.mergeTarget(FLEET_ADMIN, SHIFT, refOf(unrelated));
     expect(pressed.state).not.toBe('merged');
     // The re-plan may already be under way by the time the answer is read; the history says what happened.
-    const replanned = await waitForState(unrelated, ['published']);
+    const replanned = await waitForState(unrelated, ['published'], 60_000, 'none');
     const moves = replanned.history.map((t) => `${t.from}->${t.to}`);
     expect(moves).toContain('published->pending');
     expect(moves.slice(moves.indexOf('published->pending'))).toEqual([
@@ -129,7 +123,7 @@ describe('merging onto a base branch that moved', () => {
       editFile(sameLine, 'catalog-info.yaml', (text) => text.replace(/lifecycle: \w+/, 'lifecycle: experimental')),
     );
     await h.fleet.shifts.mergeTarget(FLEET_ADMIN, SHIFT, refOf(sameLine));
-    const replanned = await waitForState(sameLine, ['published']);
+    const replanned = await waitForState(sameLine, ['published'], 60_000, 'none');
     expect(replanned.diff).toMatch(/\n-\s+lifecycle: experimental\n\+\s+lifecycle: deprecated\n/);
     // main still ends at their commit until the change is merged on top of it.
     expect((await mainHistory(sameLine.path))[0]).toBe(theirs);
