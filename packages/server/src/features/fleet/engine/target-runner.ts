@@ -156,7 +156,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   async function plan(targetId: string, context: JobContext): Promise<void> {
     const loaded = await load(targetId);
-    if (!loaded || loaded.target.state !== 'pending' || loaded.shift.state === 'closed') return;
+    if (loaded?.target.state !== 'pending' || loaded.shift.state === 'closed') return;
     const { target, shift, spec } = loaded;
     const attempt = target.attempts + 1;
     await store.patchTarget(target.id, { attempts: attempt });
@@ -332,7 +332,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
   /** Moves a planned target to `scheduled` and queues its publish, unless the shift is a preview or paused. */
   async function scheduleIfLive(targetId: string): Promise<void> {
     const loaded = await load(targetId);
-    if (!loaded || loaded.target.state !== 'planned') return;
+    if (loaded?.target.state !== 'planned') return;
     const { shift } = loaded;
     if (shift.preview || shift.state !== 'active') return;
     const moved = await store.transition(targetId, ['planned'], 'scheduled');
@@ -351,7 +351,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   async function publish(targetId: string, context: JobContext): Promise<void> {
     const loaded = await load(targetId);
-    if (!loaded || loaded.target.state !== 'scheduled') return;
+    if (loaded?.target.state !== 'scheduled') return;
     const { target, shift, spec } = loaded;
     // Paused or closed: resume queues the publish again; close closes the target.
     if (shift.state !== 'active' || shift.preview) return;
