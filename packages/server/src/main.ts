@@ -66,7 +66,10 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const database = await openDatabase(
     config.databaseUrl
-      ? { connectionString: config.databaseUrl }
+      ? {
+          connectionString: config.databaseUrl,
+          onIdleClientError: (error) => logger.warn({ err: error.message }, 'database connection lost; reconnecting'),
+        }
       : { sqliteFile: join(config.dataDir, 'backbeat.sqlite') },
   );
   logger.info(

@@ -33,12 +33,22 @@ export interface Database {
 }
 
 export type OpenDatabaseOptions =
-  | { connectionString: string; sqliteFile?: undefined; poolSize?: number }
+  | {
+      connectionString: string;
+      sqliteFile?: undefined;
+      poolSize?: number;
+      /** Told when an idle pooled connection fails (it is dropped and replaced). */
+      onIdleClientError?: (error: Error) => void;
+    }
   | { sqliteFile: string; connectionString?: undefined };
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.connectionString) {
     const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    // An idle client fails when the server ends its connection (a restart, a dropped
+    // database). pg-pool emits that on the pool, where an unhandled 'error' would crash
+    // the process; the next query simply gets a new client.
+    pool.on('error', (error) => options.onIdleClientError?.(error));
     // Fail fast with a clear message instead of on the first query.
     const client = await pool.connect().catch((error: Error) => {
       throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(options.connectionString)}: ${error.message}`);
