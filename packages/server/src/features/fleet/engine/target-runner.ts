@@ -661,14 +661,12 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     }
   }
 
+  /**
+   * Records a merge. The change's branch is deleted first: were Backbeat killed in
+   * between, the merge job runs again, finds the base holding the change and gets
+   * here once more, so no merged target is ever left with its branch behind.
+   */
   async function settleMerged(target: TargetRow, from: TargetState[], mergedCommit: string, shiftName: string) {
-    const moved = await store.transition(target.id, from, 'merged', { merged_commit: mergedCommit, error: null });
-    if (!moved) return;
-    await events.append(SYSTEM_ACTOR, {
-      type: 'fleet.change.merged',
-      subject: target.entity_ref,
-      data: { shift: shiftName, commit: mergedCommit, repository: target.repository, branch: target.base_branch },
-    });
     if (target.branch && target.pushed_commit) {
       // On a hosted code host the merge closed the pull request already; this removes the branch.
       await codeHosts
@@ -683,6 +681,13 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
           logger.warn({ target: target.id, err: error.message }, 'merged branch could not be deleted'),
         );
     }
+    const moved = await store.transition(target.id, from, 'merged', { merged_commit: mergedCommit, error: null });
+    if (!moved) return;
+    await events.append(SYSTEM_ACTOR, {
+      type: 'fleet.change.merged',
+      subject: target.entity_ref,
+      data: { shift: shiftName, commit: mergedCommit, repository: target.repository, branch: target.base_branch },
+    });
     await onTargetSettled(target.shift_id, target.wave);
   }
 
