@@ -12,7 +12,7 @@ import { catalogMigrations, createCatalog } from '../../catalog/index.js';
 import { createFleet, type Fleet, fleetMigrations } from '../index.js';
 import type { TargetState } from '../model/target-state.js';
 import { type FakeForge, startFakeForge } from '../testing/fake-forge.js';
-import { FLEET_ADMIN } from '../testing/fleet-harness.js';
+import { FLEET_ADMIN, settleShift } from '../testing/fleet-harness.js';
 import { RateBudgets } from './rate-budget.js';
 import { createCodeHostResolver } from './resolver.js';
 
@@ -106,17 +106,8 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function settle(shift: string, states: readonly TargetState[], timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let seen: string[] = [];
-  while (Date.now() < deadline) {
-    const targets = await fleet.shifts.targets(shift);
-    seen = targets.map((t) => `${t.entityRef}=${t.state}`);
-    if (targets.length > 0 && targets.every((t) => states.includes(t.state))) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Shift ${shift} did not settle in ${timeoutMs} ms: ${seen.join(', ')}`);
-}
+const settle = (shift: string, states: readonly TargetState[], timeoutMs?: number) =>
+  settleShift(fleet, shift, states, timeoutMs);
 
 describe('fleet shift on hosted code hosts', () => {
   it('opens pull requests on GitHub and Gitea, waits for their CI and auto-merges them', async () => {

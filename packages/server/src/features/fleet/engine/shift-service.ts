@@ -328,7 +328,7 @@ export function createShiftService(deps: ShiftServiceDeps) {
     const shift = await requireShift(name);
     const target = await requireTarget(shift, idOrRef);
     const spec = JSON.parse(shift.spec_json) as ShiftSpec;
-    const blocked = await runner.mergeBlocker(target, shift, spec, true);
+    const blocked = runner.mergeBlocker(target, shift, spec, true);
     return targetDetail(target, await store.transitionsOfTarget(target.id), blocked);
   }
 

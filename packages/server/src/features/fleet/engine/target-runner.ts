@@ -397,7 +397,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       return;
     }
     await withRetries(target, context, ['scheduled'], PUBLISH_TARGET_JOB, async () => {
-      const mirrorDir = await ensureChangeCommit(target);
+      const mirrorDir = await ensureChangeCommit(target, spec.spec.change.author);
       let change: ChangeRef;
       try {
         ({ change } = await codeHosts.forRepository(target.repository).publish({
@@ -449,7 +449,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
   }
 
   /** The planned commit in this worker's mirror: another worker may have planned it, so re-create it from the stored diff. */
-  async function ensureChangeCommit(target: TargetRow): Promise<string> {
+  async function ensureChangeCommit(target: TargetRow, author: ShiftSpec['spec']['change']['author']): Promise<string> {
     const commit = target.change_commit as string;
     const hasCommit = (dir: string) =>
       runGit(['--git-dir', dir, 'cat-file', '-e', `${commit}^{commit}`]).then(
@@ -468,7 +468,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       diff: target.diff ?? '',
       commit: {
         message: target.commit_message ?? target.title ?? '',
-        author: (JSON.parse((await load(target.id))?.shift.spec_json ?? '{}') as ShiftSpec).spec.change.author,
+        author,
         date: target.commit_date,
       },
     });
@@ -488,9 +488,9 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
   async function check(targetId: string, context: JobContext): Promise<void> {
     const loaded = await load(targetId);
     if (loaded?.target.state !== 'checks-pending') return;
-    const { target } = loaded;
+    const { target, spec } = loaded;
     await withRetries(target, context, ['checks-pending'], CHECK_TARGET_JOB, async () => {
-      const mirrorDir = await ensureChangeCommit(target);
+      const mirrorDir = await ensureChangeCommit(target, spec.spec.change.author);
       const entity = await entityOf(target.entity_ref);
       const annotation = entity?.metadata.annotations?.[CHECK_COMMAND_ANNOTATION];
       let declared: Awaited<ReturnType<typeof readCheckCommand>>;
@@ -556,7 +556,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
   // ---- merge ------------------------------------------------------------------
 
   /** Why a target cannot be merged now (undefined when it can); `manual` is a person pressing Merge. */
-  async function mergeBlocker(target: TargetRow, shift: ShiftRow, spec: ShiftSpec, manual: boolean) {
+  function mergeBlocker(target: TargetRow, shift: ShiftRow, spec: ShiftSpec, manual: boolean): string | undefined {
     if (shift.state === 'closed') return 'The shift is closed.';
     if (target.state === 'checks-passed') return undefined;
     if (target.state === 'published' && target.checks === 'none') {
@@ -576,7 +576,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const { target, shift, spec } = loaded;
     const policy = spec.spec.automerge;
     if (!policy.enabled || policy.requireApproval || shift.state !== 'active') return;
-    if (await mergeBlocker(target, shift, spec, false)) return;
+    if (mergeBlocker(target, shift, spec, false)) return;
     const entity = await entityOf(target.entity_ref);
     if (entity?.metadata.annotations?.[AUTOMERGE_ANNOTATION] === 'false') {
       await store.patchTarget(target.id, { last_log: `Auto-merge is off: ${AUTOMERGE_ANNOTATION} is "false".` });
@@ -603,7 +603,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const loaded = await load(targetId);
     if (!loaded) return;
     const { target, shift, spec } = loaded;
-    const blocker = await mergeBlocker(target, shift, spec, options.manual);
+    const blocker = mergeBlocker(target, shift, spec, options.manual);
     if (blocker) {
       if (options.manual) throw new ConflictError(blocker);
       return;
@@ -625,7 +625,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const from: TargetState[] = [target.state];
     try {
       const run = async () => {
-        const mirrorDir = await ensureChangeCommit(target);
+        const mirrorDir = await ensureChangeCommit(target, spec.spec.change.author);
         const result = await codeHosts.forRepository(target.repository).merge({
           repository: target.repository,
           mirrorDir,

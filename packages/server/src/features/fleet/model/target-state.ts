@@ -32,16 +32,6 @@ export const TARGET_STATES = [
 
 export type TargetState = (typeof TARGET_STATES)[number];
 
-/** States a target never leaves on its own (a retry or a changed spec may move it again). */
-export const SETTLED_STATES: ReadonlySet<TargetState> = new Set([
-  'no-change',
-  'plan-failed',
-  'checks-failed',
-  'merged',
-  'closed',
-  'failed',
-]);
-
 /** States in which a change request exists on the code host. */
 export const OPEN_CHANGE_STATES: ReadonlySet<TargetState> = new Set([
   'published',

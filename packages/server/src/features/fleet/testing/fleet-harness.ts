@@ -86,18 +86,6 @@ export async function createFleetHarness(options: { size: number }): Promise<Fle
   }
   await queue.start();
 
-  async function settle(shift: string, states: readonly TargetState[], timeoutMs = 90_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let seen: string[] = [];
-    while (Date.now() < deadline) {
-      const targets = await fleet.shifts.targets(shift);
-      seen = targets.map((t) => `${t.entityRef}=${t.state}`);
-      if (targets.length > 0 && targets.every((t) => states.includes(t.state))) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`Shift ${shift} did not settle in ${timeoutMs} ms: ${seen.join(', ')}`);
-  }
-
   return {
     database,
     queue,
@@ -106,11 +94,35 @@ export async function createFleetHarness(options: { size: number }): Promise<Fle
     events,
     demo,
     dataDir,
-    settle,
+    settle: (shift, states, timeoutMs) => settleShift(fleet, shift, states, timeoutMs),
     async dispose() {
       await queue.stop();
       await database.dispose();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits until every target of the shift is in one of `states`; after `timeoutMs`
+ * throws with the states it saw, so a stuck target names itself.
+ *
+ * @example
+ * await settleShift(fleet, 'bump-log-lib', ['merged', 'no-change']);
+ */
+export async function settleShift(
+  fleet: Fleet,
+  shift: string,
+  states: readonly TargetState[],
+  timeoutMs = 90_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    const targets = await fleet.shifts.targets(shift);
+    seen = targets.map((t) => `${t.entityRef}=${t.state}`);
+    if (targets.length > 0 && targets.every((t) => states.includes(t.state))) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Shift ${shift} did not settle in ${timeoutMs} ms: ${seen.join(', ')}`);
 }
