@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 const alias = {
   '@backbeat/server': fileURLToPath(new URL('./packages/server/src/index.ts', import.meta.url)),
   '@backbeat/demo-fleet': fileURLToPath(new URL('./packages/demo-fleet/src/index.ts', import.meta.url)),
+  '@backbeat/toggles-sdk': fileURLToPath(new URL('./packages/toggles-sdk/src/index.ts', import.meta.url)),
 };
 
 /**

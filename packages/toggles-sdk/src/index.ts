@@ -1,0 +1,2 @@
+/** Backbeat feature toggles SDK: local evaluation, streamed updates, OpenFeature provider. */
+export {};
