@@ -7,6 +7,7 @@ import { listTree, mirrorDirFor, readBlobs, runGit } from '../../../platform/git
 import { ConflictError } from '../../../platform/http/problem.js';
 import { nowIso } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logging.js';
+import { MANIFEST_PATHS, matchDependency, readDeclaredDependencies } from '../../../platform/manifests/index.js';
 import type { JobContext, JobQueue } from '../../../platform/queue/job-queue.js';
 import type { CatalogReader, Entity } from '../../catalog/index.js';
 import { type ChangeRef, type CodeHostResolver, RateLimitedError } from '../code-hosts/index.js';
@@ -18,7 +19,6 @@ import {
   PLAN_TARGET_JOB,
   PUBLISH_TARGET_JOB,
 } from '../jobs.js';
-import { MANIFEST_PATHS, matchDependency, readDeclaredDependencies } from '../manifests/index.js';
 import { AUTOMERGE_ANNOTATION, CHECK_COMMAND_ANNOTATION, type ShiftSpec } from '../model/shift-spec.js';
 import type { TargetState } from '../model/target-state.js';
 import { renderChangeTemplate } from '../spec/index.js';

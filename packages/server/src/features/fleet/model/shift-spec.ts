@@ -1,3 +1,6 @@
+import type { DependencyCondition } from '../../../platform/manifests/types.js';
+
+export type { DependencyCondition };
 /**
  * The shape of a Shift document (apiVersion `backbeat.dev/v1`, kind `Shift`) after
  * parsing and validation. `parseShiftSpec` (spec/parse-shift-spec.ts) turns YAML
@@ -42,18 +45,6 @@ export interface ShiftTargets {
   include: string[];
   /** Entity refs never targeted. */
   exclude: string[];
-}
-
-export interface DependencyCondition {
-  /**
-   * Package name as the manifest writes it: `log-lib`, `org.apache.logging.log4j:log4j-core`, `github.com/x/y`.
-   * A Maven artifactId alone (`log4j-core`) matches any groupId; PyPI names compare in PEP 503 normal form.
-   */
-  name: string;
-  /** Matches versions strictly lower than this one. */
-  below?: string;
-  /** Matches versions at or above this one. */
-  atLeast?: string;
 }
 
 export type ShiftStep = BumpDependencyStep | SetValueStep | DeleteValueStep | ReplaceStep | CommandStep;

@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { isExactVersion } from '../manifests/version.js';
+import { isExactVersion } from '../../../platform/manifests/version.js';
 import { SHIFT_API_VERSION, SHIFT_KIND, type ShiftSpec } from '../model/shift-spec.js';
 import { normaliseEntityRef } from './entity-ref.js';
 import { unsafePathReason } from './relative-path.js';

@@ -1,9 +1,9 @@
 import { applyEdits, findNodeAtLocation, type JSONPath, modify, type ParseError, parseTree } from 'jsonc-parser';
-import { dependencyNameMatches } from '../manifests/match-dependency.js';
-import { NPM_DEPENDENCY_SECTIONS } from '../manifests/npm-manifest.js';
-import { propertyReference, scanPom } from '../manifests/pom-scan.js';
-import { lineAt } from '../manifests/types.js';
-import { compareVersions, parseVersion } from '../manifests/version.js';
+import { dependencyNameMatches } from '../../../platform/manifests/match-dependency.js';
+import { NPM_DEPENDENCY_SECTIONS } from '../../../platform/manifests/npm-manifest.js';
+import { propertyReference, scanPom } from '../../../platform/manifests/pom-scan.js';
+import { lineAt } from '../../../platform/manifests/types.js';
+import { compareVersions, parseVersion } from '../../../platform/manifests/version.js';
 import type { BumpDependencyStep } from '../model/shift-spec.js';
 import { StepError } from './step-error.js';
 import type { StepOutcome } from './step-outcome.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDemoOrg, createRepository, DEPLOYMENT_FILE, planFleet, repoFiles, runGit } from '@backbeat/demo-fleet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MANIFEST_PATHS, matchDependency, readDeclaredDependencies } from '../manifests/index.js';
+import { MANIFEST_PATHS, matchDependency, readDeclaredDependencies } from '../../../platform/manifests/index.js';
 import type { ShiftSpec } from '../model/shift-spec.js';
 import { parseShiftSpec, renderChangeTemplate } from '../spec/index.js';
 import { applyBuiltinStep } from './index.js';

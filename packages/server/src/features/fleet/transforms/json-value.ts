@@ -8,7 +8,7 @@ import {
   type ParseError,
   parseTree,
 } from 'jsonc-parser';
-import { lineAt } from '../manifests/types.js';
+import { lineAt } from '../../../platform/manifests/types.js';
 import type { ValuePath } from '../spec/value-path.js';
 import { StepError } from './step-error.js';
 

@@ -1,6 +1,5 @@
-import type { DependencyCondition } from '../model/shift-spec.js';
 import { normalisePypiName } from './python-manifest.js';
-import type { DeclaredDependency } from './types.js';
+import type { DeclaredDependency, DependencyCondition } from './types.js';
 import { compareVersions, parseVersion } from './version.js';
 
 /**

@@ -39,3 +39,16 @@ export function lineAt(text: string, offset: number): number {
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
 }
+
+/** A query over declared dependencies: a name and an optional version range. */
+export interface DependencyCondition {
+  /**
+   * Package name as the manifest writes it: `log-lib`, `org.apache.logging.log4j:log4j-core`, `github.com/x/y`.
+   * A Maven artifactId alone (`log4j-core`) matches any groupId; PyPI names compare in PEP 503 normal form.
+   */
+  name: string;
+  /** Matches versions strictly lower than this one. */
+  below?: string;
+  /** Matches versions at or above this one. */
+  atLeast?: string;
+}
