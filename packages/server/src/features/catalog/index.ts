@@ -27,6 +27,7 @@ export { REFRESH_ALL_JOB, REFRESH_LOCATION_JOB } from './jobs.js';
 export type { LocationStatus, LocationSummary } from './locations/location-service.js';
 export { assertReadable, type ReadAllowList } from './locations/read-guard.js';
 export type { Entity } from './model/entity.js';
+export { ownerOf, REPOSITORY_ANNOTATION, repositoryOf } from './model/entity-accessors.js';
 export type { EntityFilter } from './query/entity-filter.js';
 
 /** Every catalog migration: the schema and the read side's indexes. */

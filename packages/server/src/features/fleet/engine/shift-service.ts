@@ -5,6 +5,7 @@ import type { EventLog } from '../../../platform/events/event-log.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../../platform/http/problem.js';
 import { newId, nowIso } from '../../../platform/ids.js';
 import type { CatalogReader, Entity } from '../../catalog/index.js';
+import { ownerOf, repositoryOf } from '../../catalog/index.js';
 import { RateLimitedError } from '../code-hosts/index.js';
 import { CLOSE_TARGET_JOB, PLAN_TARGET_JOB, PUBLISH_TARGET_JOB } from '../jobs.js';
 import type { ShiftSpec } from '../model/shift-spec.js';
@@ -23,7 +24,7 @@ import {
   targetDetail,
   targetView,
 } from './shift-views.js';
-import { entityRefOf, ownerOf, repositoryOf, targetFilter } from './target-query.js';
+import { entityRefOf, targetFilter } from './target-query.js';
 import type { TargetRunner } from './target-runner.js';
 
 export const FAILED_STATES: readonly TargetState[] = ['plan-failed', 'checks-failed', 'failed'];
