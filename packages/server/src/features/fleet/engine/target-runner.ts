@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SYSTEM_ACTOR } from '../../../platform/auth/actor.js';
 import type { EventLog } from '../../../platform/events/event-log.js';
-import { listTree, mirrorDirFor, readBlobs, runGit } from '../../../platform/git/index.js';
+import { mirrorDirFor, runGit } from '../../../platform/git/index.js';
+import { type ObjectReader, openObjectReader } from '../../../platform/git/object-database.js';
 import { ConflictError } from '../../../platform/http/problem.js';
 import { nowIso } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logging.js';
@@ -24,14 +25,19 @@ import type { TargetState } from '../model/target-state.js';
 import { renderChangeTemplate } from '../spec/index.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { ShiftRow, TargetRow } from '../store/fleet-tables.js';
-import { applyBuiltinStep } from '../transforms/index.js';
+import { applyBuiltinStep, diskFiles } from '../transforms/index.js';
 import {
   BranchConflictError,
   CheckConfigError,
+  type CommitMetadata,
   DEFAULT_CHECK_TIMEOUT_SECONDS,
+  NeedsWorktreeError,
   PlanError,
+  type PlanResult,
   planChange,
+  planInTree,
   readCheckCommand,
+  readRootFiles,
   recreateCommit,
   resolveBase,
   runChecks,
@@ -164,129 +170,170 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
       const base = await resolveBase(mirrorDir);
       const entity = await entityOf(target.entity_ref);
-
-      if (spec.spec.targets.dependency) {
-        const match = await dependencyMatch(mirrorDir, base.commit, spec);
-        if (!match.matched) {
-          await settleNoChange(target, attempt, match.reason, base);
-          return;
-        }
+      // One cat-file process serves the manifests and the in-memory plan.
+      const reader = openObjectReader(mirrorDir);
+      try {
+        await planOnBase({ target, shift, spec, attempt, mirrorDir, base, entity, reader });
+      } finally {
+        reader.close();
       }
+    });
+  }
 
-      const rendered = renderChangeTemplate(spec.spec.change, {
-        shift: { name: spec.metadata.name, description: spec.metadata.description, owner: spec.metadata.owner },
-        entity: entity ?? { metadata: { name: target.entity_ref } },
-        owner: target.owner_ref ?? '',
-        repository: target.repository,
-      });
-      const author = spec.spec.change.author;
-      const cacheKey = createHash('sha256')
-        .update(JSON.stringify([spec.spec.steps, rendered.commitMessage, author, target.commit_date]))
-        .update(`\0${target.repository}\0${base.commit}`)
-        .digest('hex');
-
-      let outcome = await store.cachedPlan(cacheKey);
-      let log = outcome?.log ?? '';
-      if (!outcome) {
-        try {
-          const result = await planChange({
-            mirrorDir,
-            worktreesDir,
-            baseCommit: base.commit,
-            steps: spec.spec.steps,
-            applyBuiltinStep,
-            commit: { message: rendered.commitMessage, author, date: target.commit_date },
-            env: {
-              BACKBEAT_SHIFT: spec.metadata.name,
-              BACKBEAT_ENTITY_REF: target.entity_ref,
-              BACKBEAT_REPOSITORY: target.repository,
-              BACKBEAT_BASE_BRANCH: base.branch,
-            },
-          });
-          log = result.log;
-          outcome =
-            result.status === 'changed'
-              ? {
-                  key: cacheKey,
-                  status: 'changed',
-                  change_commit: result.commit,
-                  diff: result.diff,
-                  diff_files: result.stats.files,
-                  diff_additions: result.stats.additions,
-                  diff_deletions: result.stats.deletions,
-                  log: result.log,
-                  created_at: nowIso(),
-                }
-              : {
-                  key: cacheKey,
-                  status: 'no-change',
-                  change_commit: null,
-                  diff: null,
-                  diff_files: 0,
-                  diff_additions: 0,
-                  diff_deletions: 0,
-                  log: result.log,
-                  created_at: nowIso(),
-                };
-          await store.cachePlan(outcome);
-        } catch (error) {
-          if (!(error instanceof PlanError)) throw error;
-          // A failing step is deterministic: retrying would fail again, so the target fails now with its log.
-          await store.transition(
-            target.id,
-            ['pending'],
-            'plan-failed',
-            { error: error.message, last_log: error.log, base_branch: base.branch, base_commit: base.commit },
-            { log: error.log, attempt },
-          );
-          return;
-        }
-      }
-
-      if (outcome.status === 'no-change') {
-        await settleNoChange(target, attempt, log || 'The steps changed nothing.', base);
+  async function planOnBase(input: {
+    target: TargetRow;
+    shift: ShiftRow;
+    spec: ShiftSpec;
+    attempt: number;
+    mirrorDir: string;
+    base: { branch: string; commit: string };
+    entity: Entity | undefined;
+    reader: ObjectReader;
+  }): Promise<void> {
+    const { target, shift, spec, attempt, mirrorDir, base, entity, reader } = input;
+    if (spec.spec.targets.dependency) {
+      const match = await dependencyMatch(reader, base.commit, spec);
+      if (!match.matched) {
+        await settleNoChange(target, attempt, match.reason, base);
         return;
       }
-      const moved = await store.transition(
-        target.id,
-        ['pending'],
-        'planned',
-        {
-          base_branch: base.branch,
-          base_commit: base.commit,
-          change_commit: outcome.change_commit,
-          diff: outcome.diff,
-          diff_files: outcome.diff_files,
-          diff_additions: outcome.diff_additions,
-          diff_deletions: outcome.diff_deletions,
-          plan_hash: shift.plan_hash,
-          branch: rendered.branch,
-          title: rendered.title,
-          body: rendered.body,
-          commit_message: rendered.commitMessage,
-          labels_json: JSON.stringify(rendered.labels),
-          last_log: log,
-          error: null,
-        },
-        { log, attempt },
-      );
-      if (moved) await scheduleIfLive(target.id);
+    }
+
+    const rendered = renderChangeTemplate(spec.spec.change, {
+      shift: { name: spec.metadata.name, description: spec.metadata.description, owner: spec.metadata.owner },
+      entity: entity ?? { metadata: { name: target.entity_ref } },
+      owner: target.owner_ref ?? '',
+      repository: target.repository,
+    });
+    const author = spec.spec.change.author;
+    const cacheKey = createHash('sha256')
+      .update(JSON.stringify([spec.spec.steps, rendered.commitMessage, author, target.commit_date]))
+      .update(`\0${target.repository}\0${base.commit}`)
+      .digest('hex');
+
+    let outcome = await store.cachedPlan(cacheKey);
+    let log = outcome?.log ?? '';
+    if (!outcome) {
+      try {
+        const result = await computeChange({
+          mirrorDir,
+          reader,
+          baseCommit: base.commit,
+          steps: spec.spec.steps,
+          commit: { message: rendered.commitMessage, author, date: target.commit_date },
+          env: {
+            BACKBEAT_SHIFT: spec.metadata.name,
+            BACKBEAT_ENTITY_REF: target.entity_ref,
+            BACKBEAT_REPOSITORY: target.repository,
+            BACKBEAT_BASE_BRANCH: base.branch,
+          },
+        });
+        log = result.log;
+        outcome =
+          result.status === 'changed'
+            ? {
+                key: cacheKey,
+                status: 'changed',
+                change_commit: result.commit,
+                diff: result.diff,
+                diff_files: result.stats.files,
+                diff_additions: result.stats.additions,
+                diff_deletions: result.stats.deletions,
+                log: result.log,
+                created_at: nowIso(),
+              }
+            : {
+                key: cacheKey,
+                status: 'no-change',
+                change_commit: null,
+                diff: null,
+                diff_files: 0,
+                diff_additions: 0,
+                diff_deletions: 0,
+                log: result.log,
+                created_at: nowIso(),
+              };
+        await store.cachePlan(outcome);
+      } catch (error) {
+        if (!(error instanceof PlanError)) throw error;
+        // A failing step is deterministic: retrying would fail again, so the target fails now with its log.
+        await store.transition(
+          target.id,
+          ['pending'],
+          'plan-failed',
+          { error: error.message, last_log: error.log, base_branch: base.branch, base_commit: base.commit },
+          { log: error.log, attempt },
+        );
+        return;
+      }
+    }
+
+    if (outcome.status === 'no-change') {
+      await settleNoChange(target, attempt, log || 'The steps changed nothing.', base);
+      return;
+    }
+    const moved = await store.transition(
+      target.id,
+      ['pending'],
+      'planned',
+      {
+        base_branch: base.branch,
+        base_commit: base.commit,
+        change_commit: outcome.change_commit,
+        diff: outcome.diff,
+        diff_files: outcome.diff_files,
+        diff_additions: outcome.diff_additions,
+        diff_deletions: outcome.diff_deletions,
+        plan_hash: shift.plan_hash,
+        branch: rendered.branch,
+        title: rendered.title,
+        body: rendered.body,
+        commit_message: rendered.commitMessage,
+        labels_json: JSON.stringify(rendered.labels),
+        last_log: log,
+        error: null,
+      },
+      { log, attempt },
+    );
+    if (moved) await scheduleIfLive(target.id);
+  }
+
+  /**
+   * A target's change: in memory when every step is built in (no checkout), in a
+   * worktree when a step is a command or the tree needs a checkout to be edited exactly.
+   */
+  async function computeChange(input: {
+    mirrorDir: string;
+    reader: ObjectReader;
+    baseCommit: string;
+    steps: ShiftSpec['spec']['steps'];
+    commit: CommitMetadata;
+    env: Record<string, string>;
+  }): Promise<PlanResult> {
+    const builtins = input.steps.filter((step) => step.type !== 'command');
+    if (builtins.length === input.steps.length) {
+      try {
+        return await planInTree({ ...input, steps: builtins, applyBuiltinStep });
+      } catch (error) {
+        if (!(error instanceof NeedsWorktreeError)) throw error;
+        logger.debug({ repository: input.mirrorDir, reason: error.message }, 'planning in a worktree');
+      }
+    }
+    return planChange({
+      ...input,
+      worktreesDir,
+      applyBuiltinStep: (step, dir) => applyBuiltinStep(step, diskFiles(dir)),
     });
   }
 
   async function dependencyMatch(
-    mirrorDir: string,
+    reader: ObjectReader,
     commit: string,
     spec: ShiftSpec,
   ): Promise<{ matched: boolean; reason: string }> {
     const condition = spec.spec.targets.dependency;
     if (!condition) return { matched: true, reason: '' };
-    const entries = await listTree(mirrorDir, commit, MANIFEST_PATHS);
-    const blobs = await readBlobs(
-      mirrorDir,
-      entries.map((e) => e.sha),
-    );
-    const files = new Map(entries.map((e) => [e.path, blobs.get(e.sha)?.toString('utf8') ?? '']));
+    const files = await readRootFiles(reader, commit, MANIFEST_PATHS);
     const { dependencies } = readDeclaredDependencies(files);
     const match = matchDependency(dependencies, condition);
     const range = [condition.atLeast && `>= ${condition.atLeast}`, condition.below && `< ${condition.below}`]

@@ -13,7 +13,7 @@ import {
   runGit,
 } from '@backbeat/demo-fleet';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyBuiltinStep, type BuiltinStep, StepError } from './index.js';
+import { applyBuiltinStep, type BuiltinStep, diskFiles, StepError } from './index.js';
 import { replaceInFiles } from './replace-in-files.js';
 
 let dir: string;
@@ -35,7 +35,7 @@ function read(file: string): string {
 }
 async function stepError(step: BuiltinStep): Promise<StepError> {
   try {
-    await applyBuiltinStep(step, workdir);
+    await applyBuiltinStep(step, diskFiles(workdir));
   } catch (error) {
     if (error instanceof StepError) return error;
     throw error;
@@ -57,7 +57,10 @@ function demoRepo(predicate: (plan: RepoPlan) => boolean): Promise<RepoPlan> {
 describe('bump-dependency', () => {
   it('bumps log-lib in a demo Node service, changing only that line', async () => {
     const plan = await demoRepo((p) => p.kind === 'node-service' && p.versions.logLib === '2.14.1');
-    const result = await applyBuiltinStep({ type: 'bump-dependency', dependency: LOG_LIB_NAME, to: '2.17.1' }, workdir);
+    const result = await applyBuiltinStep(
+      { type: 'bump-dependency', dependency: LOG_LIB_NAME, to: '2.17.1' },
+      diskFiles(workdir),
+    );
     expect(result.changedFiles).toEqual(['package.json']);
     const lines = await diffLines();
     expect(lines).toHaveLength(2);
@@ -90,7 +93,10 @@ describe('bump-dependency', () => {
       },
     };
     write('package-lock.json', `${JSON.stringify(lock, null, 2)}\n`);
-    const result = await applyBuiltinStep({ type: 'bump-dependency', dependency: 'log-lib', to: '2.17.1' }, workdir);
+    const result = await applyBuiltinStep(
+      { type: 'bump-dependency', dependency: 'log-lib', to: '2.17.1' },
+      diskFiles(workdir),
+    );
     expect(result.changedFiles).toEqual(['package-lock.json', 'package.json']);
     expect(read('package.json')).toBe(pkg.replace('^2.14.1', '^2.17.1').replace('~2.15.0', '~2.17.1'));
     const after = JSON.parse(read('package-lock.json'));
@@ -100,7 +106,10 @@ describe('bump-dependency', () => {
     expect(after.packages['node_modules/other']).toEqual({ version: '1.0.0' });
     expect(read('package-lock.json').endsWith('}\n')).toBe(true);
 
-    const again = await applyBuiltinStep({ type: 'bump-dependency', dependency: 'newer', to: '2.0.0' }, workdir);
+    const again = await applyBuiltinStep(
+      { type: 'bump-dependency', dependency: 'newer', to: '2.0.0' },
+      diskFiles(workdir),
+    );
     expect(again.changedFiles).toEqual([]);
     expect(again.log).toContain('left alone, already at 3.0.0');
   });
@@ -109,7 +118,7 @@ describe('bump-dependency', () => {
     await demoRepo((p) => p.kind === 'java-service' && p.versions.log4j === '2.14.1');
     const result = await applyBuiltinStep(
       { type: 'bump-dependency', dependency: LOG4J_ARTIFACT_ID, to: '2.17.1' },
-      workdir,
+      diskFiles(workdir),
     );
     expect(result.changedFiles).toEqual(['pom.xml']);
     expect(await diffLines()).toEqual(['-      <version>2.14.1</version>', '+      <version>2.17.1</version>']);
@@ -137,18 +146,24 @@ describe('bump-dependency', () => {
     write('pom.xml', pom);
     const result = await applyBuiltinStep(
       { type: 'bump-dependency', dependency: 'org.apache.logging.log4j:log4j-core', to: '2.17.1' },
-      workdir,
+      diskFiles(workdir),
     );
     expect(read('pom.xml')).toBe(pom.replace('<log4j.version>2.15.0', '<log4j.version>2.17.1'));
     expect(result.log).toBe('pom.xml org.apache.logging.log4j:log4j-core (property log4j.version): 2.15.0 -> 2.17.1');
-    const managed = await applyBuiltinStep({ type: 'bump-dependency', dependency: 'log4j-api', to: '2.17.1' }, workdir);
+    const managed = await applyBuiltinStep(
+      { type: 'bump-dependency', dependency: 'log4j-api', to: '2.17.1' },
+      diskFiles(workdir),
+    );
     expect(managed.changedFiles).toEqual([]);
     expect(managed.log).toContain('managed elsewhere');
   });
 
   it('changes nothing when no manifest declares the dependency', async () => {
     write('package.json', '{"dependencies":{"a":"1.0.0"}}\n');
-    const result = await applyBuiltinStep({ type: 'bump-dependency', dependency: 'log-lib', to: '2.17.1' }, workdir);
+    const result = await applyBuiltinStep(
+      { type: 'bump-dependency', dependency: 'log-lib', to: '2.17.1' },
+      diskFiles(workdir),
+    );
     expect(result).toEqual({ changedFiles: [], log: 'no manifest declares log-lib' });
   });
 
@@ -170,13 +185,13 @@ describe('set-value and delete-value', () => {
       path: 'spec.template.spec.containers[0].image',
       value: 'registry.example/new:2.0.0',
     };
-    const result = await applyBuiltinStep(step, workdir);
+    const result = await applyBuiltinStep(step, diskFiles(workdir));
     expect(result.changedFiles).toEqual([DEPLOYMENT_FILE]);
     const lines = await diffLines();
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(image);
     expect(lines[1]).toMatch(/^\+\s+image: registry.example\/new:2.0.0$/);
-    expect(await applyBuiltinStep(step, workdir)).toEqual({
+    expect(await applyBuiltinStep(step, diskFiles(workdir))).toEqual({
       changedFiles: [],
       log: `${DEPLOYMENT_FILE} ${step.path}: unchanged`,
     });
@@ -195,16 +210,19 @@ kind: Service
     write('deploy.yaml', text);
     await applyBuiltinStep(
       { type: 'set-value', file: 'deploy.yaml', path: 'spec.image', value: 'registry/x:2.0' },
-      workdir,
+      diskFiles(workdir),
     );
     expect(read('deploy.yaml')).toBe(text.replace("'registry/x:1.0'", "'registry/x:2.0'"));
-    await applyBuiltinStep({ type: 'set-value', file: 'deploy.yaml', path: 'spec.replicas', value: '3' }, workdir);
+    await applyBuiltinStep(
+      { type: 'set-value', file: 'deploy.yaml', path: 'spec.replicas', value: '3' },
+      diskFiles(workdir),
+    );
     expect(read('deploy.yaml')).toContain('replicas: "3" # scaled by hand\n');
     await applyBuiltinStep(
       { type: 'set-value', file: 'deploy.yaml', path: 'spec.resources.limits', value: { cpu: '1' } },
-      workdir,
+      diskFiles(workdir),
     );
-    await applyBuiltinStep({ type: 'delete-value', file: 'deploy.yaml', path: 'spec.labels' }, workdir);
+    await applyBuiltinStep({ type: 'delete-value', file: 'deploy.yaml', path: 'spec.labels' }, diskFiles(workdir));
     expect(read('deploy.yaml')).toBe(`# Deployment of x
 spec:
   replicas: "3" # scaled by hand
@@ -218,10 +236,13 @@ kind: Service
 `);
     const sameObject = await applyBuiltinStep(
       { type: 'set-value', file: 'deploy.yaml', path: 'spec.resources', value: { limits: { cpu: '1' } } },
-      workdir,
+      diskFiles(workdir),
     );
     expect(sameObject.changedFiles).toEqual([]);
-    const absent = await applyBuiltinStep({ type: 'delete-value', file: 'deploy.yaml', path: 'spec.nothing' }, workdir);
+    const absent = await applyBuiltinStep(
+      { type: 'delete-value', file: 'deploy.yaml', path: 'spec.nothing' },
+      diskFiles(workdir),
+    );
     expect(absent.changedFiles).toEqual([]);
   });
 
@@ -229,17 +250,17 @@ kind: Service
     write('e.yaml', 'spec:\n  resources:\n  replicas: 1\n');
     await applyBuiltinStep(
       { type: 'set-value', file: 'e.yaml', path: 'spec.resources.limits.memory', value: '1Gi' },
-      workdir,
+      diskFiles(workdir),
     );
     expect(read('e.yaml')).toBe('spec:\n  resources:\n    limits:\n      memory: 1Gi\n  replicas: 1\n');
   });
 
   it('keeps CRLF line endings and a missing final newline', async () => {
     write('crlf.yaml', 'a: 1\r\nb:\r\n  c: 2\r\n');
-    await applyBuiltinStep({ type: 'set-value', file: 'crlf.yaml', path: 'b.d', value: 3 }, workdir);
+    await applyBuiltinStep({ type: 'set-value', file: 'crlf.yaml', path: 'b.d', value: 3 }, diskFiles(workdir));
     expect(read('crlf.yaml')).toBe('a: 1\r\nb:\r\n  c: 2\r\n  d: 3\r\n');
     write('bare.yaml', 'a: 1');
-    await applyBuiltinStep({ type: 'set-value', file: 'bare.yaml', path: 'b', value: 2 }, workdir);
+    await applyBuiltinStep({ type: 'set-value', file: 'bare.yaml', path: 'b', value: 2 }, diskFiles(workdir));
     expect(read('bare.yaml')).toBe('a: 1\nb: 2');
   });
 
@@ -249,22 +270,25 @@ kind: Service
     write('tsconfig.json', text);
     await applyBuiltinStep(
       { type: 'set-value', file: 'tsconfig.json', path: 'compilerOptions.target', value: 'ES2022' },
-      workdir,
+      diskFiles(workdir),
     );
     expect(read('tsconfig.json')).toBe(text.replace('ES2020', 'ES2022'));
     await applyBuiltinStep(
       { type: 'set-value', file: 'tsconfig.json', path: 'compilerOptions.paths.x', value: ['./x'] },
-      workdir,
+      diskFiles(workdir),
     );
     expect(JSON.parse(read('tsconfig.json').replace('\t// compiler settings\n', '')).compilerOptions.paths).toEqual({
       x: ['./x'],
     });
     expect(read('tsconfig.json')).toContain('\t// compiler settings\n');
-    await applyBuiltinStep({ type: 'delete-value', file: 'tsconfig.json', path: 'compilerOptions.strict' }, workdir);
+    await applyBuiltinStep(
+      { type: 'delete-value', file: 'tsconfig.json', path: 'compilerOptions.strict' },
+      diskFiles(workdir),
+    );
     expect(read('tsconfig.json')).not.toContain('strict');
     const same = await applyBuiltinStep(
       { type: 'set-value', file: 'tsconfig.json', path: 'compilerOptions.target', value: 'ES2022' },
-      workdir,
+      diskFiles(workdir),
     );
     expect(same.changedFiles).toEqual([]);
   });
@@ -304,7 +328,7 @@ describe('replace', () => {
     const gitConfig = read('.git/config');
     const result = await applyBuiltinStep(
       { type: 'replace', files: '**/*.ts', pattern: 'OLDLOG\\(', replacement: 'newLog(', flags: 'i' },
-      workdir,
+      diskFiles(workdir),
     );
     expect(result.changedFiles).toEqual(['src/.hidden.ts', 'src/a.ts']);
     expect(read('src/a.ts')).toBe('newLog("a");\nnewLog("b");\n');
@@ -316,7 +340,7 @@ describe('replace', () => {
     expect(read('.git/config')).toBe(gitConfig);
     const everything = await applyBuiltinStep(
       { type: 'replace', files: '**', pattern: 'core', replacement: 'x' },
-      workdir,
+      diskFiles(workdir),
     );
     expect(everything.changedFiles).toEqual([]);
     expect(read('.git/config')).toBe(gitConfig);
@@ -326,7 +350,7 @@ describe('replace', () => {
     write('v.txt', 'version=1.2.3\n');
     await applyBuiltinStep(
       { type: 'replace', files: 'v.txt', pattern: 'version=(\\d+)\\.\\d+\\.\\d+\\n', replacement: 'v$1' },
-      workdir,
+      diskFiles(workdir),
     );
     expect(read('v.txt')).toBe('v1\n');
   });
@@ -337,7 +361,7 @@ describe('replace', () => {
     const started = Date.now();
     const error = await replaceInFiles(
       { type: 'replace', files: '*.txt', pattern: '(a+)+$', replacement: 'x' },
-      workdir,
+      diskFiles(workdir),
       { timeoutMs: 300 },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StepError);
@@ -348,7 +372,10 @@ describe('replace', () => {
 
   it('keeps a byte-order mark', async () => {
     write('bom.txt', '\ufeffhello\n');
-    await applyBuiltinStep({ type: 'replace', files: 'bom.txt', pattern: 'hello', replacement: 'bye' }, workdir);
+    await applyBuiltinStep(
+      { type: 'replace', files: 'bom.txt', pattern: 'hello', replacement: 'bye' },
+      diskFiles(workdir),
+    );
     expect(readFileSync(join(workdir, 'bom.txt'))).toEqual(Buffer.from('\ufeffbye\n'));
   });
 });
@@ -375,14 +402,17 @@ describe('paths stay inside the work tree', () => {
     for (const [step, message] of cases) expect((await stepError(step)).message).toContain(message);
     expect(readFileSync(join(dir, 'outside.yaml'), 'utf8')).toBe('a: 1\n');
     // A replace over everything does not follow the links either.
-    await applyBuiltinStep({ type: 'replace', files: '**', pattern: 'a: 1', replacement: 'a: 2' }, workdir);
+    await applyBuiltinStep({ type: 'replace', files: '**', pattern: 'a: 1', replacement: 'a: 2' }, diskFiles(workdir));
     expect(readFileSync(join(dir, 'outside.yaml'), 'utf8')).toBe('a: 1\n');
   });
 
   it('follows a symlink that stays inside and reports the real file', async () => {
     write('real/conf.json', '{"a": 1}\n');
     symlinkSync('real/conf.json', join(workdir, 'conf.json'));
-    const result = await applyBuiltinStep({ type: 'set-value', file: 'conf.json', path: 'a', value: 2 }, workdir);
+    const result = await applyBuiltinStep(
+      { type: 'set-value', file: 'conf.json', path: 'a', value: 2 },
+      diskFiles(workdir),
+    );
     expect(result.changedFiles).toEqual(['real/conf.json']);
     expect(read('real/conf.json')).toBe('{"a": 2}\n');
   });

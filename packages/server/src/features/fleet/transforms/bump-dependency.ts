@@ -6,9 +6,9 @@ import { lineAt } from '../../../platform/manifests/types.js';
 import { compareVersions, parseVersion } from '../../../platform/manifests/version.js';
 import type { BumpDependencyStep } from '../model/shift-spec.js';
 import { StepError } from './step-error.js';
+import type { StepFiles } from './step-files.js';
 import type { StepOutcome } from './step-outcome.js';
 import { readTextFile, writeTextFile } from './text-file.js';
-import { findWorkdirFile } from './workdir.js';
 
 type Bumped = { spec: string } | { skip: string };
 
@@ -28,18 +28,18 @@ function bumpedSpec(current: string, to: string): Bumped {
 }
 
 async function readIfPresent(
-  workdir: string,
+  files: StepFiles,
   file: string,
   log: string[],
 ): Promise<{ path: string; text: string } | undefined> {
-  const found = await findWorkdirFile(workdir, file);
-  if (!found) return undefined;
-  const read = await readTextFile(found.path);
+  const path = await files.find(file);
+  if (!path) return undefined;
+  const read = await readTextFile(files, path);
   if ('skipped' in read) {
     log.push(`skipped ${file}: ${read.skipped}`);
     return undefined;
   }
-  return { path: found.path, text: read.text };
+  return { path, text: read.text };
 }
 
 function parseJson(text: string, file: string) {
@@ -165,18 +165,18 @@ const EDITORS: [string, (text: string, step: BumpDependencyStep, log: string[]) 
  *
  * @throws StepError when a manifest that must be edited is not valid JSON or a property is undefined.
  * @example
- * await bumpDependency({ type: 'bump-dependency', dependency: 'log-lib', to: '2.17.1' }, workdir)
+ * await bumpDependency({ type: 'bump-dependency', dependency: 'log-lib', to: '2.17.1' }, diskFiles(workdir))
  */
-export async function bumpDependency(step: BumpDependencyStep, workdir: string): Promise<StepOutcome> {
+export async function bumpDependency(step: BumpDependencyStep, files: StepFiles): Promise<StepOutcome> {
   const changedFiles: string[] = [];
   const log: string[] = [];
   for (const [file, edit] of EDITORS) {
-    const found = await readIfPresent(workdir, file, log);
+    const found = await readIfPresent(files, file, log);
     // Cheap pre-check: most repositories of a fleet never mention the dependency.
     if (!found?.text.includes(step.dependency.split(':').at(-1)!)) continue;
     const after = edit(found.text, step, log);
     if (after !== found.text) {
-      await writeTextFile(found.path, found.text, after);
+      await writeTextFile(files, found.path, found.text, after);
       changedFiles.push(file);
     }
   }

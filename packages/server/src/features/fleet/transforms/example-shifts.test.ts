@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MANIFEST_PATHS, matchDependency, readDeclaredDependencies } from '../../../platform/manifests/index.js';
 import type { ShiftSpec } from '../model/shift-spec.js';
 import { parseShiftSpec, renderChangeTemplate } from '../spec/index.js';
-import { applyBuiltinStep } from './index.js';
+import { applyBuiltinStep, diskFiles } from './index.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../../../../examples/shifts/', import.meta.url));
 const plans = planFleet(buildDemoOrg({ size: 40, seed: 3 }), { size: 40, seed: 3 });
@@ -50,7 +50,7 @@ describe('the example shifts on the demo fleet', () => {
     await createRepository(repo, repoFiles(plan), 'Initial commit');
     const condition = spec.spec.targets.dependency!;
     expect(matchDependency(readDeclaredDependencies(manifests(repo)).dependencies, condition).matched).toBe(true);
-    for (const step of spec.spec.steps) if (step.type !== 'command') await applyBuiltinStep(step, repo);
+    for (const step of spec.spec.steps) if (step.type !== 'command') await applyBuiltinStep(step, diskFiles(repo));
     const after = readDeclaredDependencies(manifests(repo)).dependencies;
     expect(matchDependency(after, condition).matched).toBe(false);
     expect(matchDependency(after, { name: condition.name })).toMatchObject({ matched: true, version: '2.17.1' });
@@ -69,7 +69,7 @@ describe('the example shifts on the demo fleet', () => {
     const plan = plans.find((p) => p.kind === 'node-service')!;
     const repo = join(dir, plan.name);
     await createRepository(repo, repoFiles(plan), 'Initial commit');
-    for (const step of spec.spec.steps) if (step.type !== 'command') await applyBuiltinStep(step, repo);
+    for (const step of spec.spec.steps) if (step.type !== 'command') await applyBuiltinStep(step, diskFiles(repo));
     const diff = await runGit(repo, ['diff', '--unified=0', '--no-color']);
     const changed = diff.split('\n').filter((l) => /^[-+](?![-+])/.test(l));
     expect(changed).toEqual([

@@ -1,12 +1,11 @@
-import { join } from 'node:path';
 import picomatch from 'picomatch';
 import type { ReplaceStep } from '../model/shift-spec.js';
 import { unsafePathReason } from '../spec/relative-path.js';
 import { createRegexRunner, type RegexRunner } from './regex-worker.js';
 import { StepError } from './step-error.js';
+import type { StepFiles } from './step-files.js';
 import type { StepOutcome } from './step-outcome.js';
 import { readTextFile, writeTextFile } from './text-file.js';
-import { listWorkdirFiles } from './workdir.js';
 
 /**
  * Regex replace in every text file of the work tree matched by the glob (dotfiles
@@ -16,11 +15,11 @@ import { listWorkdirFiles } from './workdir.js';
  *
  * @throws StepError when the glob escapes the work tree or the pattern does not compile.
  * @example
- * await replaceInFiles({ type: 'replace', files: 'src/**\/*.ts', pattern: 'oldLog\\(', replacement: 'newLog(' }, workdir)
+ * await replaceInFiles({ type: 'replace', files: 'src/**\/*.ts', pattern: 'oldLog\\(', replacement: 'newLog(' }, diskFiles(workdir))
  */
 export async function replaceInFiles(
   step: ReplaceStep,
-  workdir: string,
+  files: StepFiles,
   options: { timeoutMs?: number } = {},
 ): Promise<StepOutcome> {
   const why = unsafePathReason(step.files);
@@ -37,11 +36,10 @@ export async function replaceInFiles(
   let matched = 0;
   let runner: RegexRunner | undefined;
   try {
-    for (const file of await listWorkdirFiles(workdir)) {
+    for (const file of await files.list()) {
       if (!matches(file)) continue;
       matched++;
-      const path = join(workdir, file);
-      const read = await readTextFile(path);
+      const read = await readTextFile(files, file);
       if ('skipped' in read) {
         log.push(`skipped ${file}: ${read.skipped}`);
         continue;
@@ -54,7 +52,7 @@ export async function replaceInFiles(
         throw new StepError(`replace failed: ${(error as Error).message}`, file);
       }
       if (after === read.text) continue;
-      await writeTextFile(path, read.text, after);
+      await writeTextFile(files, file, read.text, after);
       changedFiles.push(file);
       log.push(`replaced in ${file}`);
     }

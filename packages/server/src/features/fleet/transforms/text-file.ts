@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import type { StepFiles } from './step-files.js';
 
 /** How many leading bytes are searched for a NUL byte, as git does to call a file binary. */
 const BINARY_PROBE_BYTES = 8000;
@@ -12,11 +12,11 @@ export type TextRead = { text: string } | { skipped: 'binary' | 'not UTF-8' };
  * would silently corrupt them. A byte-order mark is kept.
  *
  * @example
- * const read = await readTextFile(path);
- * if ('skipped' in read) log.push(`skipped ${file}: ${read.skipped}`);
+ * const read = await readTextFile(files, 'package.json');
+ * if ('skipped' in read) log.push(`skipped package.json: ${read.skipped}`);
  */
-export async function readTextFile(path: string): Promise<TextRead> {
-  const bytes = await readFile(path);
+export async function readTextFile(files: StepFiles, file: string): Promise<TextRead> {
+  const bytes = await files.read(file);
   if (bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)) return { skipped: 'binary' };
   try {
     return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
@@ -26,13 +26,13 @@ export async function readTextFile(path: string): Promise<TextRead> {
 }
 
 /**
- * Writes `text` to `path`, keeping a final newline when `before` had one: an edit
+ * Writes `text` to `file`, keeping a final newline when `before` had one: an edit
  * must not leave "no newline at end of file" in the diff.
  *
  * @example
- * await writeTextFile(path, before, after);
+ * await writeTextFile(files, 'package.json', before, after);
  */
-export async function writeTextFile(path: string, before: string, text: string): Promise<void> {
+export async function writeTextFile(files: StepFiles, file: string, before: string, text: string): Promise<void> {
   const keep = before.endsWith('\n') && !text.endsWith('\n');
-  await writeFile(path, keep ? `${text}\n` : text);
+  await files.write(file, keep ? `${text}\n` : text);
 }

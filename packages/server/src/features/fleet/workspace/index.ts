@@ -30,4 +30,6 @@ export {
   type PlanResult,
   planChange,
 } from './plan-change.js';
+export { type PlanInTreeInput, planInTree } from './plan-in-tree.js';
 export { type RecreateCommitInput, recreateCommit } from './recreate-commit.js';
+export { NeedsWorktreeError, readRootFiles } from './tree-files.js';

@@ -111,21 +111,8 @@ export async function planChange(input: PlanChangeInput): Promise<PlanResult> {
       }
       throw error;
     }
-    const shown = await git([
-      'show',
-      '--format=%H',
-      '--no-ext-diff',
-      '--no-textconv',
-      '--no-color',
-      '--find-renames',
-      '--numstat',
-      '--patch',
-      '--binary',
-      'HEAD',
-    ]);
-    const { commit, stats, patch } = parseShow(shown.stdout);
-    const diff = patchText(patch, log);
-    return { status: 'changed', commit, diff, stats, log: log.join('') };
+    const shown = await git([...SHOW_CHANGE_ARGS, 'HEAD']);
+    return { status: 'changed', ...changeFromShow(shown.stdout, log), log: log.join('') };
   });
 }
 
@@ -178,6 +165,30 @@ async function stagedNothing(dir: string): Promise<boolean> {
   }
 }
 
+/** `git show` arguments that print a commit's id, line stats and binary patch, whatever the user's config. */
+export const SHOW_CHANGE_ARGS: readonly string[] = [
+  'show',
+  '--format=%H',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-color',
+  '--find-renames',
+  '--numstat',
+  '--patch',
+  '--binary',
+];
+
+/**
+ * A planned commit as stored: its id, stats and diff as text, from the output of
+ * `git show` with {@link SHOW_CHANGE_ARGS}.
+ *
+ * @throws PlanError when the diff cannot be stored as text.
+ */
+export function changeFromShow(stdout: Buffer, log: string[]): { commit: string; diff: string; stats: ChangeStats } {
+  const { commit, stats, patch } = parseShow(stdout);
+  return { commit, stats, diff: patchText(patch, log) };
+}
+
 /**
  * Splits `git show --format=%H --numstat --patch` output: the commit id, a blank line,
  * one numstat line per file, a blank line, then the patch.
@@ -222,6 +233,6 @@ function patchText(patch: Buffer, log: string[]): string {
   }
 }
 
-function errorMessage(error: unknown): string {
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
