@@ -37,6 +37,8 @@ export interface MergeInput {
   plannedBase: string;
   changeCommit: string;
   branch: string;
+  /** What Backbeat pushed to `branch`; a host that can delete the branch in the same step as the merge does. */
+  pushedCommit?: string;
   method: 'merge' | 'squash' | 'rebase';
   author: { name: string; email: string };
   date: string;

@@ -30,6 +30,7 @@ export function createGitCodeHost(): CodeHost {
         baseBranch: input.baseBranch,
         plannedBase: input.plannedBase,
         changeCommit: input.changeCommit,
+        branch: input.pushedCommit ? { name: input.branch, pushedCommit: input.pushedCommit } : undefined,
         method: input.method,
         author: input.author,
         date: input.date,

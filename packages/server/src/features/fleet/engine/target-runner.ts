@@ -489,10 +489,35 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
         subject: target.entity_ref,
         data: { shift: shift.name, branch: target.branch, commit: target.change_commit },
       });
-      if (await store.transition(target.id, ['published'], 'checks-pending')) {
-        await enqueue(CHECK_TARGET_JOB, target.id);
-      }
+      if (!(await store.transition(target.id, ['published'], 'checks-pending'))) return;
+      // Most repositories of a fleet declare no checks: settle that here instead of a job of its own.
+      if (await checksToRun(target, mirrorDir)) await enqueue(CHECK_TARGET_JOB, target.id);
+      else await settleWithoutChecks(target.id);
     });
+  }
+
+  /** Whether a published change has checks to run or CI to wait for (a broken checks file counts: the check job reports it). */
+  async function checksToRun(target: TargetRow, mirrorDir: string): Promise<boolean> {
+    if (codeHosts.forRepository(target.repository).ciStatus) return true;
+    const entity = await entityOf(target.entity_ref);
+    if (entity?.metadata.annotations?.[CHECK_COMMAND_ANNOTATION]?.trim()) return true;
+    try {
+      return (await readCheckCommand(mirrorDir, target.change_commit as string)) !== undefined;
+    } catch {
+      return true;
+    }
+  }
+
+  async function settleWithoutChecks(targetId: string): Promise<void> {
+    const note = 'The repository declares no check command (annotation or .backbeat/checks.yaml) and reports no CI.';
+    await store.transition(
+      targetId,
+      ['checks-pending'],
+      'published',
+      { checks: 'none', check_log: note },
+      { log: note },
+    );
+    await maybeAutomerge(targetId);
   }
 
   /** The planned commit in this worker's mirror: another worker may have planned it, so re-create it from the stored diff. */
@@ -503,8 +528,10 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
         () => true,
         () => false,
       );
-    // Usually this worker planned the commit: no fetch needed (publish, check and merge each come here).
+    // Usually this worker planned the commit: no fetch needed (publish, check and merge
+    // each come here). A plan leaves its commit as a loose object, found without git.
     const local = mirrorDirFor(mirrorsDir, target.repository);
+    if (existsSync(join(local, 'objects', commit.slice(0, 2), commit.slice(2)))) return local;
     if (existsSync(join(local, 'HEAD')) && (await hasCommit(local))) return local;
     const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
     if (await hasCommit(mirrorDir)) return mirrorDir;
@@ -577,15 +604,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
         await settleChecks(target.id, ci === 'passed', `CI on ${host.kind} reported ${ci}.`);
         return;
       }
-      const note = 'The repository declares no check command (annotation or .backbeat/checks.yaml) and reports no CI.';
-      await store.transition(
-        target.id,
-        ['checks-pending'],
-        'published',
-        { checks: 'none', check_log: note },
-        { log: note },
-      );
-      await maybeAutomerge(target.id);
+      await settleWithoutChecks(target.id);
     });
   }
 
@@ -681,6 +700,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
           plannedBase: target.base_commit as string,
           changeCommit: target.change_commit as string,
           branch: target.branch as string,
+          pushedCommit: target.pushed_commit ?? undefined,
           method: spec.spec.automerge.method,
           author: spec.spec.change.author,
           date: nowIso(),
@@ -688,7 +708,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
           change: changeOf(target),
         });
         if (result.status === 'merged') {
-          await settleMerged(target, from, result.mergedCommit, shift.name);
+          await settleMerged(target, from, result.mergedCommit, shift.name, result.branchDeleted);
           return;
         }
         // Killed after pushing but before recording? Then the base already holds the change.
@@ -709,12 +729,19 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
   }
 
   /**
-   * Records a merge. The change's branch is deleted first: were Backbeat killed in
+   * Records a merge. The change's branch is deleted first (or went with the merge in
+   * one atomic push, `branchDeleted`): were Backbeat killed in
    * between, the merge job runs again, finds the base holding the change and gets
    * here once more, so no merged target is ever left with its branch behind.
    */
-  async function settleMerged(target: TargetRow, from: TargetState[], mergedCommit: string, shiftName: string) {
-    if (target.branch && target.pushed_commit) {
+  async function settleMerged(
+    target: TargetRow,
+    from: TargetState[],
+    mergedCommit: string,
+    shiftName: string,
+    branchDeleted = false,
+  ) {
+    if (target.branch && target.pushed_commit && !branchDeleted) {
       // On a hosted code host the merge closed the pull request already; this removes the branch.
       await codeHosts
         .forRepository(target.repository)

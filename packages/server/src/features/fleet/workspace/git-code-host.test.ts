@@ -150,6 +150,45 @@ describe('mergeChange', () => {
     expect(await mergeChange(input)).toEqual({ status: 'merged', mergedCommit: commit });
   });
 
+  it('deletes the branch in the same atomic push, and leaves a branch that is no longer ours', async () => {
+    const { repo, mirrorDir, worktreesDir, base, plan } = await setup();
+    const commit = await plan('2\n');
+    await pushBranch({ repoUrl: repo.dir, mirrorDir, commit, branch: BRANCH });
+    const input = {
+      repoUrl: repo.dir,
+      mirrorDir,
+      worktreesDir,
+      baseBranch: 'main',
+      plannedBase: base.commit,
+      changeCommit: commit,
+      branch: { name: BRANCH, pushedCommit: commit },
+      method: 'squash' as const,
+      ...who,
+    };
+    expect(await mergeChange(input)).toEqual({ status: 'merged', mergedCommit: commit, branchDeleted: true });
+    expect(await remoteRef(repo.dir, 'refs/heads/main')).toBe(commit);
+    expect(await remoteRef(repo.dir, `refs/heads/${BRANCH}`)).toBeUndefined();
+    // A retry after a crash: the base holds the change, the branch is gone already.
+    expect(await mergeChange(input)).toEqual({ status: 'merged', mergedCommit: commit });
+
+    // Someone else moved the branch: the merge still lands, their branch stays.
+    const other = await setup();
+    const change = await other.plan('3\n');
+    await pushBranch({ repoUrl: other.repo.dir, mirrorDir: other.mirrorDir, commit: change, branch: BRANCH });
+    await runGit(['branch', '-f', BRANCH, other.base.commit], { cwd: other.repo.dir });
+    const result = await mergeChange({
+      ...input,
+      repoUrl: other.repo.dir,
+      mirrorDir: other.mirrorDir,
+      plannedBase: other.base.commit,
+      changeCommit: change,
+      branch: { name: BRANCH, pushedCommit: change },
+    });
+    expect(result).toEqual({ status: 'merged', mergedCommit: change });
+    expect(await remoteRef(other.repo.dir, 'refs/heads/main')).toBe(change);
+    expect(await remoteRef(other.repo.dir, `refs/heads/${BRANCH}`)).toBe(other.base.commit);
+  });
+
   it('pushes a merge commit with the base and the change as parents (merge)', async () => {
     const { repo, mirrorDir, worktreesDir, base, plan } = await setup();
     const commit = await plan('2\n');

@@ -121,6 +121,11 @@ export interface MergeChangeInput {
   /** The base commit the change was planned on. */
   plannedBase: string;
   changeCommit: string;
+  /**
+   * The change's branch and what Backbeat pushed to it: deleted in the same atomic
+   * push as the merge, while it still holds that commit.
+   */
+  branch?: { name: string; pushedCommit: string };
   method: 'merge' | 'squash' | 'rebase';
   /** Author and date of the merge commit (method `merge`). */
   author: { name: string; email: string };
@@ -130,8 +135,8 @@ export interface MergeChangeInput {
 }
 
 export type MergeChangeResult =
-  | { status: 'merged'; mergedCommit: string }
-  | { status: 'base-moved'; currentBase: string };
+  /** `branchDeleted`: the change's branch went in the same push; otherwise it is still there. */
+  { status: 'merged'; mergedCommit: string; branchDeleted?: boolean } | { status: 'base-moved'; currentBase: string };
 
 /**
  * Merges a change into its base branch on the remote, by fast-forward only: a change
@@ -156,7 +161,21 @@ export async function mergeChange(input: MergeChangeInput): Promise<MergeChangeR
       ? await createMergeCommit(input)
       : // A change planned on plannedBase is a single commit whose parent is plannedBase.
         changeCommit;
-  const outcome = await plainPush(mirrorDir, repoUrl, `${target}:refs/heads/${baseBranch}`);
+  const merge = `${target}:refs/heads/${baseBranch}`;
+  if (input.branch) {
+    // One push for both: the base moves and the branch goes, or neither. A refusal
+    // (moved base, or a branch that is no longer ours) falls back to the two steps.
+    assertBranchName(input.branch.name);
+    assertObjectId(input.branch.pushedCommit);
+    const both = await push(
+      mirrorDir,
+      [`--force-with-lease=refs/heads/${input.branch.name}:${input.branch.pushedCommit}`, '--atomic'],
+      repoUrl,
+      [merge, `:refs/heads/${input.branch.name}`],
+    );
+    if (both === 'pushed') return { status: 'merged', mergedCommit: target, branchDeleted: true };
+  }
+  const outcome = await plainPush(mirrorDir, repoUrl, merge);
   if (outcome !== 'rejected') return { status: 'merged', mergedCommit: target };
   // Someone pushed to the base branch: fetch it, so the caller can re-plan (or see
   // that the base already holds this change) without another round trip.
@@ -198,26 +217,24 @@ function leasedPush(
   refspec: string,
   env?: Record<string, string>,
 ): Promise<PushOutcome> {
-  return push(gitDir, `--force-with-lease=refs/heads/${branch}:${expect}`, repoUrl, refspec, env);
+  return push(gitDir, [`--force-with-lease=refs/heads/${branch}:${expect}`], repoUrl, [refspec], env);
 }
 
 /** A push without any force: the remote accepts only a fast-forward. */
 function plainPush(gitDir: string, repoUrl: string, refspec: string): Promise<PushOutcome> {
-  return push(gitDir, undefined, repoUrl, refspec);
+  return push(gitDir, [], repoUrl, [refspec]);
 }
 
 async function push(
   gitDir: string,
-  lease: string | undefined,
+  options: readonly string[],
   repoUrl: string,
-  refspec: string,
+  refspecs: readonly string[],
   env?: Record<string, string>,
 ): Promise<PushOutcome> {
-  const args = ['--git-dir', gitDir, 'push', '--no-verify'];
-  if (lease) args.push(lease);
   // `--` is not accepted by push; the URL was checked by assertSafeRemote and the
-  // refspec is built from checked ids and branch names.
-  args.push(repoUrl, refspec);
+  // refspecs are built from checked ids and branch names.
+  const args = ['--git-dir', gitDir, 'push', '--no-verify', ...options, repoUrl, ...refspecs];
   try {
     const { stderr } = await runGit(args, { env });
     return /Everything up-to-date/.test(stderr) ? 'up-to-date' : 'pushed';
