@@ -354,15 +354,10 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     log: string,
     base: { branch: string; commit: string },
   ): Promise<void> {
-    const moved = await store.transition(
-      target.id,
-      ['pending'],
-      'no-change',
-      { last_log: log, error: null, base_branch: base.branch, base_commit: base.commit, diff: null },
-      { log, attempt },
-    );
-    // A change published by an earlier version of the spec is no longer needed: remove its branch.
-    if (moved && target.pushed_commit && target.branch) {
+    // A change published by an earlier version of the spec is no longer needed: its
+    // branch goes before the outcome is recorded, as with a merge, so a crash in
+    // between never leaves a settled target with a branch behind.
+    if (target.pushed_commit && target.branch) {
       await codeHosts.forRepository(target.repository).close({
         repository: target.repository,
         branch: target.branch,
@@ -371,6 +366,13 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       });
       await store.patchTarget(target.id, { pushed_commit: null });
     }
+    const moved = await store.transition(
+      target.id,
+      ['pending'],
+      'no-change',
+      { last_log: log, error: null, base_branch: base.branch, base_commit: base.commit, diff: null },
+      { log, attempt },
+    );
     if (moved) await onTargetSettled(target.shift_id, target.wave);
   }
 
