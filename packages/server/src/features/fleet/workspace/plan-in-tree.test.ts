@@ -126,10 +126,10 @@ describe('planInTree', () => {
       await runGit(['add', 'link'], { cwd: dir });
       await runGit(['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'link'], { cwd: dir });
     });
-    const escape = await planIn(mirrorDir, base.commit, [
+    const escaping = await planIn(mirrorDir, base.commit, [
       { type: 'set-value', file: '../x.yaml', path: 'a', value: 2 },
     ]).catch((e: unknown) => e);
-    expect((escape as Error).message).toContain('must not contain ".." segments');
+    expect((escaping as Error).message).toContain('must not contain ".." segments');
     await expect(
       planIn(mirrorDir, base.commit, [{ type: 'set-value', file: 'link/b.yaml', path: 'b', value: 2 }]),
     ).rejects.toBeInstanceOf(NeedsWorktreeError);
