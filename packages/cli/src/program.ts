@@ -7,6 +7,9 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerCatalogCommands } from './commands/catalog.js';
 import { createCommandContext } from './commands/command-context.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerFlagsCommands } from './commands/flags.js';
+import { registerHealthCommands } from './commands/health.js';
+import { registerRadarCommands } from './commands/radar.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerShiftCommands } from './commands/shift.js';
 import { registerTokenCommands } from './commands/token.js';
@@ -52,6 +55,9 @@ Run backbeat <command> --help for details; every command takes --json.`,
   registerAuditCommands(program, context);
   registerTokenCommands(program, context);
   registerShiftCommands(program, context);
+  registerHealthCommands(program, context);
+  registerRadarCommands(program, context);
+  registerFlagsCommands(program, context);
   // exitOverride is inherited only by commands added after it is set, so set it everywhere.
   const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
   for (const command of everyCommand(program)) {

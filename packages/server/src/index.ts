@@ -10,6 +10,7 @@ export {
   stringifyEntityRef,
   validateDescriptorFiles,
 } from './features/catalog/model/index.js';
+export type { CheckResult, EntityHealth, FactCollector, TrackCertification } from './features/health/index.js';
 export { type Backbeat, type BackbeatMode, type CreateBackbeatOptions, createBackbeat } from './main.js';
 export { type Actor, SYSTEM_ACTOR } from './platform/auth/actor.js';
 export { type Config, type ConfigOverrides, loadConfig } from './platform/config.js';

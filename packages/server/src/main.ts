@@ -4,6 +4,9 @@ import { sql } from 'kysely';
 import { seedDemo } from './demo/seed-demo.js';
 import { createCatalog } from './features/catalog/index.js';
 import { createCodeHostResolver, createFleet } from './features/fleet/index.js';
+import { createHealth } from './features/health/index.js';
+import { createRadar, createRepositoryUsageReader } from './features/radar/index.js';
+import { createToggles, TOGGLE_TOKEN_PATHS } from './features/toggles/index.js';
 import { authMigrations } from './platform/auth/auth-migrations.js';
 import { createAuthService } from './platform/auth/auth-service.js';
 import type { Config } from './platform/config.js';
@@ -39,6 +42,9 @@ export interface Backbeat {
   queue: JobQueue;
   catalog: ReturnType<typeof createCatalog>;
   fleet: ReturnType<typeof createFleet>;
+  health: ReturnType<typeof createHealth>;
+  toggles: ReturnType<typeof createToggles>;
+  radar: ReturnType<typeof createRadar>;
   auth: ReturnType<typeof createAuthService>;
   app: OpenAPIHono<AppEnv>;
   /** Migrations applied by this start. */
@@ -90,6 +96,15 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
       readAllowList: config.readAllowList,
     },
   });
+  const health = createHealth({
+    database,
+    queue,
+    events,
+    logger,
+    catalog: catalog.reader,
+    membership: catalog.membership,
+    config: { dataDir: config.dataDir },
+  });
   const fleet = createFleet({
     database,
     queue,
@@ -99,7 +114,22 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     membership: catalog.membership,
     config: { dataDir: config.dataDir },
     codeHosts: createCodeHostResolver(config.codeHosts, { log: (message) => logger.warn(message) }),
+    healthGate: health.gate,
   });
+  const radar = createRadar({
+    database,
+    queue,
+    events,
+    logger,
+    // Until tech health's dependency facts exist, the radar reads component repositories itself.
+    dependencyUsage: createRepositoryUsageReader({
+      catalog: catalog.reader,
+      mirrorsDir: join(config.dataDir, 'radar', 'usage-mirrors'),
+      logger,
+    }),
+    config: { dataDir: config.dataDir },
+  });
+  const toggles = createToggles({ database, events, membership: catalog.membership, catalog: catalog.reader });
   const auth = createAuthService({ database, events, logger });
 
   const { applied } = await migrateToLatest(database.db, {
@@ -108,6 +138,9 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     ...authMigrations,
     ...catalog.migrations,
     ...fleet.migrations,
+    ...health.migrations,
+    ...toggles.migrations,
+    ...radar.migrations,
   });
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
@@ -125,6 +158,7 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     demo: config.demo,
     events,
     baseUrl: config.baseUrl,
+    foreignTokenPrefixes: TOGGLE_TOKEN_PATHS,
     readiness: async () => {
       await sql`select 1`.execute(database.db);
       const jobs = await queue.stats();
@@ -133,6 +167,9 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
   });
   catalog.registerRoutes(app);
   fleet.registerRoutes(app);
+  health.registerRoutes(app);
+  toggles.registerRoutes(app);
+  radar.registerRoutes(app);
   mountWebApp(app, { webDistDir: config.webDistDir });
 
   let server: { port: number; close(): Promise<void> } | undefined;
@@ -150,13 +187,25 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     queue,
     catalog,
     fleet,
+    health,
+    toggles,
+    radar,
     auth,
     app,
     appliedMigrations: applied,
     firstStart,
     async listen() {
       if (config.demo) {
-        await seedDemo({ dataDir: config.dataDir, catalog: catalog.service, auth, shifts: fleet.shifts, logger });
+        await seedDemo({
+          dataDir: config.dataDir,
+          catalog: catalog.service,
+          auth,
+          shifts: fleet.shifts,
+          radar: radar.service,
+          health: { health: health.service, queue },
+          toggles: { toggles: toggles.service, catalog: catalog.reader },
+          logger,
+        });
       }
       server = await startHttpServer(app, { port: config.port, host: config.host });
       // With port 0 the default base URL names port 0; the link must name the real one.
@@ -173,6 +222,7 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     },
     startWorker,
     async close() {
+      toggles.close();
       await server?.close();
       // Always stop: on PostgreSQL the queue holds its own pool from the first enqueue.
       await queue.stop();

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_USER_REF, ensureDemoFleet } from '@backbeat/demo-fleet';
+import { seedDemoHealth } from '../features/health/index.js';
+import { seedDemoRadar } from '../features/radar/index.js';
+import { seedDemoToggles } from '../features/toggles/index.js';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.js';
 import type { Logger } from '../platform/logging.js';
 
@@ -41,6 +44,12 @@ export async function seedDemo(input: {
   catalog: DemoCatalog;
   auth: DemoAccounts;
   shifts?: DemoShifts;
+  /** The radar service; the example Golden Tech radar is applied once. */
+  radar?: Parameters<typeof seedDemoRadar>[0]['radar'];
+  /** Tech health: the default track and checks are loaded once, and a first collection is queued. */
+  health?: Omit<Parameters<typeof seedDemoHealth>[0], 'logger'>;
+  /** Feature toggles: the `checkout` project and its flags are created once. */
+  toggles?: Omit<Parameters<typeof seedDemoToggles>[0], 'logger'>;
   logger: Logger;
   size?: number;
   /** Directory of the example shifts; default: the repository's examples/shifts. */
@@ -65,6 +74,9 @@ export async function seedDemo(input: {
   }
   await input.auth.ensureDemoAccount({ userRef: DEMO_USER_REF });
   if (input.shifts) await seedDemoShift(input.shifts, input.examplesDir ?? defaultExamplesDir(), input.logger);
+  if (input.radar) await seedDemoRadar({ radar: input.radar, logger: input.logger });
+  if (input.health) await seedDemoHealth({ ...input.health, logger: input.logger });
+  if (input.toggles) await seedDemoToggles({ ...input.toggles, logger: input.logger });
   if (added > 0) input.logger.info({ added, repositories: targets.length }, 'demo fleet registered');
   return { repositories: targets.length };
 }

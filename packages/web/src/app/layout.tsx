@@ -13,6 +13,11 @@ const NAV = [
     icon: 'M12 21s-6-5.3-6-11a6 6 0 1 1 12 0c0 5.7-6 11-6 11zM12 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5',
   },
   { to: '/fleet', label: 'Fleet', icon: 'M4 7h10M4 12h16M4 17h7M17 4l3 3-3 3M14 14l3 3-3 3' },
+  {
+    to: '/radar',
+    label: 'Tech radar',
+    icon: 'M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM12 3v18M3 12h18',
+  },
   { to: '/audit', label: 'Audit log', icon: 'M7 3h8l4 4v14H7zM10 11h6M10 15h6' },
 ];
 

@@ -9,6 +9,8 @@ import { TargetPage } from '../features/fleet/target-page.js';
 import { LocationsPage } from '../features/locations/locations-page.js';
 import { GroupPage } from '../features/org/group-page.js';
 import { OrgPage } from '../features/org/org-page.js';
+import { RadarEntryPage } from '../features/radar/radar-entry-page.js';
+import { RadarPage } from '../features/radar/radar-page.js';
 import { CrashPage } from './crash-page.js';
 import { AppLayout } from './layout.js';
 import { NotFoundPage } from './not-found-page.js';
@@ -36,6 +38,9 @@ export function createAppRouter() {
         { path: 'fleet', element: <ShiftsPage /> },
         { path: 'fleet/:name', element: <ShiftPage /> },
         { path: 'fleet/:name/targets/:id', element: <TargetPage /> },
+        { path: 'radar', element: <RadarPage /> },
+        { path: 'radar/:name', element: <RadarPage /> },
+        { path: 'radar/:name/entries/:entryId', element: <RadarEntryPage /> },
         { path: 'audit', element: <AuditPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Database } from '../../platform/db/database.js';
+import type { MigrationSet } from '../../platform/db/migrations.js';
+import type { EventLog } from '../../platform/events/event-log.js';
+import type { AppEnv } from '../../platform/http/app-env.js';
+import type { Logger } from '../../platform/logging.js';
+import type { JobQueue } from '../../platform/queue/job-queue.js';
+import { registerRadarJobs } from './jobs.js';
+import { radarMigrations } from './migrations.js';
+import { createRadarService, type RadarEvaluator, type RadarService } from './radar-service.js';
+import { registerRadarRoutes } from './routes/radar-routes.js';
+import { createRadarStore } from './store/radar-store.js';
+import type { DependencyUsageReader } from './usage/dependency-usage.js';
+
+export { seedDemoRadar } from './demo/seed-demo-radar.js';
+export { SYNC_RADAR_SOURCES_JOB } from './jobs.js';
+export { radarMigrations } from './migrations.js';
+export { RINGS, type Ring } from './model/radar.js';
+export type {
+  EntryDetail,
+  RadarEvaluationItem,
+  RadarEvaluator,
+  RadarService,
+  RadarSummary,
+  RadarView,
+  SourceStatus,
+} from './radar-service.js';
+export { parseRadar, type RadarProblem } from './spec/parse-radar.js';
+export type { DependencyUsage, DependencyUsageReader } from './usage/dependency-usage.js';
+export { createRepositoryUsageReader } from './usage/repository-usage-reader.js';
+
+export interface RadarOptions {
+  database: Database;
+  queue: JobQueue;
+  events: EventLog;
+  logger: Logger;
+  /** What the fleet declares: component, owner, dependency and version. */
+  dependencyUsage: DependencyUsageReader;
+  config: {
+    /** Git sources of radar definitions are mirrored under `<dataDir>/radar/mirrors/`. */
+    dataDir: string;
+  };
+}
+
+export interface Radar {
+  migrations: MigrationSet;
+  service: RadarService;
+  /** For other features (tech-health checks): which entries an entity uses, in which ring. */
+  evaluator: RadarEvaluator;
+  registerRoutes(app: OpenAPIHono<AppEnv>): void;
+}
+
+/**
+ * Wires the Golden Tech radar: store, service, the source-sync job (registered on
+ * the queue here) and routes.
+ *
+ * @example
+ * const radar = createRadar({ database, queue, events, logger, dependencyUsage, config: { dataDir } });
+ * radar.registerRoutes(app);
+ * const items = await radar.evaluator.evaluateEntity('component:default/web');
+ */
+export function createRadar(options: RadarOptions): Radar {
+  const store = createRadarStore(options.database);
+  const service = createRadarService({
+    store,
+    events: options.events,
+    logger: options.logger,
+    dependencyUsage: options.dependencyUsage,
+    mirrorsDir: join(options.config.dataDir, 'radar', 'mirrors'),
+  });
+  registerRadarJobs(options.queue, service);
+  return {
+    migrations: radarMigrations,
+    service,
+    evaluator: {
+      evaluateEntity: (entityRef) => service.evaluateEntity(entityRef),
+      evaluateEntities: (entityRefs) => service.evaluateEntities(entityRefs),
+    },
+    registerRoutes(app) {
+      registerRadarRoutes(app, { radar: service });
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { compileFeatures } from '@backbeat/toggles-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../platform/db/testing/test-database.js';
+import { createInMemoryEventLog } from '../../../platform/events/in-memory-event-log.js';
+import { silentLogger } from '../../../platform/logging.js';
+import type { CatalogReader, Entity } from '../../catalog/index.js';
+import { togglesMigrations } from '../migrations.js';
+import { createClientService } from '../service/client-service.js';
+import { createTogglesService } from '../service/toggles-service.js';
+import { createTogglesStore } from '../store/toggles-store.js';
+import { seedDemoToggles } from './seed-demo-toggles.js';
+
+const component = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'service', owner: 'group:default/payments-squad', lifecycle: 'production' },
+});
+
+/** A catalog with two components; the demo should pick the payments one. */
+const catalog: CatalogReader = {
+  async findEntities() {
+    return [component('playlist-api'), component('payments-api')];
+  },
+  async entitiesByRefs(refs) {
+    return refs.map((ref) => (ref === 'component:default/payments-api' ? component('payments-api') : null));
+  },
+};
+
+describe('seedDemoToggles', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrations: togglesMigrations });
+  });
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  it('creates the checkout project with a flag mid-rollout, a kill switch, variants, constraints and a token, once', async () => {
+    const store = createTogglesStore(database);
+    const toggles = createTogglesService({
+      store,
+      events: createInMemoryEventLog(),
+      membership: { groupsOf: async () => [] },
+      catalog,
+    });
+    expect(await seedDemoToggles({ toggles, catalog, logger: silentLogger() })).toEqual({ created: true });
+    expect(await seedDemoToggles({ toggles, catalog, logger: silentLogger() })).toEqual({ created: false });
+
+    const project = await toggles.getProject('checkout');
+    expect(project).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      ownerRef: 'group:default/payments-squad',
+    });
+    const flags = await toggles.listFlags({ project: 'checkout' });
+    expect(flags.map((f) => `${f.name}:${f.type}`)).toEqual([
+      'family-plan:release',
+      'gift-cards:release',
+      'new-checkout-flow:release',
+      'payments-provider-fallback:kill-switch',
+      'pricing-page-layout:experiment',
+    ]);
+    expect(await store.listTokens('checkout')).toHaveLength(1);
+
+    const client = createClientService({ store });
+    const { payload } = await client.features(
+      { project: 'checkout', environment: 'production' },
+      { inlineSegments: false },
+    );
+    const compiled = compileFeatures(payload as never);
+    expect(compiled.issues).toEqual([]);
+    let on = 0;
+    for (let i = 0; i < 1000; i++) if (compiled.isEnabled('new-checkout-flow', { userId: `user-${i}` })) on++;
+    expect(on).toBeGreaterThan(200);
+    expect(on).toBeLessThan(300);
+    expect(compiled.getVariant('pricing-page-layout', { userId: 'u1' }).payload?.type).toBe('json');
+    expect(compiled.isEnabled('family-plan', { properties: { country: 'SE', appVersion: '4.3.0' } })).toBe(true);
+    expect(compiled.isEnabled('family-plan', { properties: { country: 'SE', appVersion: '4.1.0' } })).toBe(false);
+    expect(compiled.isEnabled('gift-cards', {})).toBe(false);
+    expect(compiled.isEnabled('payments-provider-fallback', {})).toBe(true);
+  });
+});

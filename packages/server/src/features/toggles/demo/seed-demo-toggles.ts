@@ -1,0 +1,138 @@
+import { SYSTEM_ACTOR } from '../../../platform/auth/actor.js';
+import type { Logger } from '../../../platform/logging.js';
+import type { CatalogReader } from '../../catalog/index.js';
+import type { Strategy } from '../model/flag-config.js';
+import type { TogglesService } from '../service/toggles-service.js';
+
+/** The demo project's key. */
+export const DEMO_TOGGLES_PROJECT = 'checkout';
+
+/** Demo components the checkout project prefers to link to, best first. */
+const PREFERRED_COMPONENTS = ['checkout', 'subscription', 'payment', 'billing', 'payout', 'playback'];
+
+const strategy = (name: string, rest: Partial<Strategy> = {}): Strategy => ({
+  name,
+  parameters: {},
+  constraints: [],
+  segments: [],
+  variants: [],
+  ...rest,
+});
+
+/**
+ * The demo's feature toggles: a `checkout` project linked to a demo component,
+ * with a flag mid-rollout at 25%, a kill switch, an experiment with variants, a
+ * flag targeted by constraints and one still dark, plus a client token (its
+ * secret is not kept: make another under /api/toggles/tokens to connect an SDK).
+ * Runs once: an existing project is left alone.
+ *
+ * @example
+ * await seedDemoToggles({ toggles: toggles.service, catalog: catalog.reader, logger });
+ */
+export async function seedDemoToggles(input: {
+  toggles: TogglesService;
+  catalog: CatalogReader;
+  logger: Logger;
+}): Promise<{ created: boolean }> {
+  const { toggles, logger } = input;
+  if ((await toggles.listProjects()).some((p) => p.key === DEMO_TOGGLES_PROJECT)) return { created: false };
+  const components = await input.catalog.findEntities({ key: 'kind', match: { in: ['component'] } });
+  const score = (name: string) => {
+    const i = PREFERRED_COMPONENTS.findIndex((word) => name.includes(word));
+    return i < 0 ? PREFERRED_COMPONENTS.length : i;
+  };
+  const component = [...components].sort((a, b) => score(a.metadata.name) - score(b.metadata.name))[0];
+  const actor = SYSTEM_ACTOR;
+  const p = DEMO_TOGGLES_PROJECT;
+  const everywhere = ['development', 'staging', 'production'];
+  try {
+    await toggles.createProject(actor, {
+      key: p,
+      name: 'Checkout',
+      description: 'Subscription checkout: new flows ship dark and roll out behind these flags.',
+      ...(component
+        ? { entityRef: `component:${component.metadata.namespace ?? 'default'}/${component.metadata.name}` }
+        : {}),
+    });
+
+    await toggles.createFlag(actor, p, {
+      name: 'new-checkout-flow',
+      type: 'release',
+      description: 'The one-page checkout',
+    });
+    for (const environment of everywhere) {
+      const percent = environment === 'production' ? 25 : 100;
+      await toggles.setRollout(actor, { project: p, flag: 'new-checkout-flow', environment, percent });
+      await toggles.setEnabled(actor, { project: p, flag: 'new-checkout-flow', environment, enabled: true });
+    }
+
+    await toggles.createFlag(actor, p, {
+      name: 'payments-provider-fallback',
+      type: 'kill-switch',
+      description: 'Turn off to stop routing payments to the fallback provider',
+    });
+    for (const environment of everywhere) {
+      const target = { project: p, flag: 'payments-provider-fallback', environment };
+      await toggles.setStrategies(actor, { ...target, strategies: [strategy('default')] });
+      await toggles.setEnabled(actor, { ...target, enabled: true });
+    }
+
+    await toggles.createFlag(actor, p, {
+      name: 'pricing-page-layout',
+      type: 'experiment',
+      description: 'Which pricing layout converts best',
+    });
+    for (const environment of ['staging', 'production']) {
+      const target = { project: p, flag: 'pricing-page-layout', environment };
+      const parameters = { rollout: '100', stickiness: 'default', groupId: 'pricing-page-layout' };
+      await toggles.setStrategies(actor, { ...target, strategies: [strategy('flexibleRollout', { parameters })] });
+      await toggles.setVariants(actor, {
+        ...target,
+        variants: [
+          {
+            name: 'control',
+            weight: 0,
+            weightType: 'variable',
+            stickiness: 'default',
+            payload: { type: 'json', value: '{"columns":3}' },
+          },
+          {
+            name: 'two-columns',
+            weight: 0,
+            weightType: 'variable',
+            stickiness: 'default',
+            payload: { type: 'json', value: '{"columns":2}' },
+          },
+        ],
+      });
+      await toggles.setEnabled(actor, { ...target, enabled: true });
+    }
+
+    await toggles.createFlag(actor, p, {
+      name: 'family-plan',
+      type: 'release',
+      description: 'Family plan in the Nordics first, on app 4.2 and later',
+    });
+    const familyPlan = { project: p, flag: 'family-plan', environment: 'production' };
+    const constraints = [
+      { contextName: 'country', operator: 'IN', values: ['SE', 'NO', 'DK', 'FI'] },
+      { contextName: 'appVersion', operator: 'SEMVER_GTE', value: '4.2.0' },
+    ];
+    await toggles.setStrategies(actor, { ...familyPlan, strategies: [strategy('default', { constraints })] });
+    await toggles.setEnabled(actor, { ...familyPlan, enabled: true });
+
+    await toggles.createFlag(actor, p, {
+      name: 'gift-cards',
+      type: 'release',
+      description: 'Still dark: merged, not yet on',
+    });
+
+    await toggles.createToken(actor, { name: 'checkout-demo', type: 'client', project: p, environment: 'production' });
+    logger.info({ project: p, component: component?.metadata.name }, 'demo toggles created');
+    return { created: true };
+  } catch (error) {
+    // The demo must start even if its toggles cannot be made.
+    logger.warn({ err: (error as Error).message }, 'demo toggles could not be created');
+    return { created: false };
+  }
+}

@@ -1,0 +1,163 @@
+import type { Kysely } from 'kysely';
+import type { MigrationSet } from '../../platform/db/migrations.js';
+import { nowIso } from '../../platform/ids.js';
+
+/**
+ * Toggle tables. Portable types only, JSON as text, so one migration runs on SQLite
+ * and PostgreSQL.
+ *
+ * - toggles_projects: a project groups flags; linked to a catalog component or
+ *   system and owned by a group.
+ * - toggles_environments: development, staging and production are seeded; `production`
+ *   marks the environments whose changes only owners and admins may make.
+ * - toggles_flags: one row per (project, name); `dependencies_json` as Unleash has them.
+ * - toggles_flag_environments: the switch, strategies and variants of a flag in one
+ *   environment (validated JSON).
+ * - toggles_segments: reusable constraint lists; integer ids, as client payloads reference them.
+ * - toggles_tokens: client and frontend tokens for one project and environment; only a hash is kept.
+ * - toggles_revision: one counter bumped by every change; ETags and streaming follow it.
+ * - toggles_metrics / toggles_metric_variants: yes/no and variant counts per flag,
+ *   environment, application and hour, as SDKs report them.
+ * - toggles_applications: SDK instances that registered.
+ */
+export const togglesMigrations: MigrationSet = {
+  'toggles/0001-init': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are untyped by design
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('toggles_projects')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('entity_ref', 'text')
+        .addColumn('owner_ref', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('toggles_environments')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('production', 'integer', (c) => c.notNull())
+        .addColumn('sort_order', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      const at = nowIso();
+      await db
+        .insertInto('toggles_environments')
+        .values([
+          { key: 'development', name: 'Development', production: 0, sort_order: 10, created_at: at },
+          { key: 'staging', name: 'Staging', production: 0, sort_order: 20, created_at: at },
+          { key: 'production', name: 'Production', production: 1, sort_order: 30, created_at: at },
+        ])
+        .execute();
+
+      await db.schema
+        .createTable('toggles_flags')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project_key', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('stale', 'integer', (c) => c.notNull())
+        .addColumn('impression_data', 'integer', (c) => c.notNull())
+        .addColumn('dependencies_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('archived_at', 'text')
+        .addUniqueConstraint('toggles_flags_project_name', ['project_key', 'name'])
+        .execute();
+
+      await db.schema
+        .createTable('toggles_flag_environments')
+        .addColumn('flag_id', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('strategies_json', 'text', (c) => c.notNull())
+        .addColumn('variants_json', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('toggles_flag_environments_pk', ['flag_id', 'environment'])
+        .execute();
+
+      await db.schema
+        .createTable('toggles_segments')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('project_key', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('constraints_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('toggles_segments_project_name', ['project_key', 'name'])
+        .execute();
+
+      await db.schema
+        .createTable('toggles_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('project_key', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('display_prefix', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .addColumn('last_used_at', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('toggles_revision')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .execute();
+      await db.insertInto('toggles_revision').values({ id: 1, revision: 1 }).execute();
+
+      await db.schema
+        .createTable('toggles_metrics')
+        .addColumn('flag_name', 'text', (c) => c.notNull())
+        .addColumn('project_key', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('app_name', 'text', (c) => c.notNull())
+        .addColumn('hour', 'text', (c) => c.notNull())
+        .addColumn('yes', 'bigint', (c) => c.notNull())
+        .addColumn('no', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('toggles_metrics_pk', ['project_key', 'flag_name', 'environment', 'app_name', 'hour'])
+        .execute();
+      await db.schema
+        .createTable('toggles_metric_variants')
+        .addColumn('flag_name', 'text', (c) => c.notNull())
+        .addColumn('project_key', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('app_name', 'text', (c) => c.notNull())
+        .addColumn('hour', 'text', (c) => c.notNull())
+        .addColumn('variant', 'text', (c) => c.notNull())
+        .addColumn('count', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('toggles_metric_variants_pk', [
+          'project_key',
+          'flag_name',
+          'environment',
+          'app_name',
+          'hour',
+          'variant',
+        ])
+        .execute();
+
+      await db.schema
+        .createTable('toggles_applications')
+        .addColumn('app_name', 'text', (c) => c.notNull())
+        .addColumn('instance_id', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('project_key', 'text', (c) => c.notNull())
+        .addColumn('sdk_version', 'text')
+        .addColumn('strategies_json', 'text', (c) => c.notNull())
+        .addColumn('interval_ms', 'integer')
+        .addColumn('started_at', 'text')
+        .addColumn('first_seen_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('toggles_applications_pk', ['app_name', 'instance_id', 'environment'])
+        .execute();
+    },
+  },
+};
