@@ -333,10 +333,15 @@ async function runEngine(fleet: LargeFleet, dataDir: string): Promise<EngineResu
       }),
     );
     console.log(`  ${fleet.repos.length + 1} locations in ${ms(performance.now() - registered)}`);
-    rmSync(join(dataDir, 'mirrors'), { recursive: true, force: true });
     const profiled = timeJobs(backbeat.queue);
     if (!profiled) notes.push('The queue adapter exposes no handler map: no per-job profile.');
     await backbeat.startWorker();
+    // Registering queued other features' work (tech health collects facts from every new
+    // component): let it finish first, so the shifts have the machine to themselves.
+    const settling = performance.now();
+    await untilQueueIdle(backbeat);
+    console.log(`  other features' jobs after registration done in ${ms(performance.now() - settling)} (not timed)`);
+    rmSync(join(dataDir, 'mirrors'), { recursive: true, force: true });
 
     profile = new Map();
     console.log('Cold shift (no mirrors)...');
@@ -362,6 +367,22 @@ async function runEngine(fleet: LargeFleet, dataDir: string): Promise<EngineResu
     };
   } finally {
     await backbeat.close();
+  }
+}
+
+/** Waits until no job is running or due (jobs scheduled for later, like hourly collections, do not count). */
+async function untilQueueIdle(
+  backbeat: Awaited<ReturnType<typeof import('../packages/server/src/main.js').createBackbeat>>,
+): Promise<void> {
+  const { sql } = await import('kysely');
+  for (;;) {
+    const { rows } = await sql<{ busy: number }>`
+      select count(*) as busy from backbeat_jobs
+      where state = 'running' or (state = 'waiting' and run_at <= ${new Date().toISOString()})`.execute(
+      backbeat.database.db,
+    );
+    if (Number(rows[0]?.busy ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

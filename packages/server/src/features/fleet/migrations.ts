@@ -11,8 +11,9 @@ import type { MigrationSet } from '../../platform/db/migrations.js';
  *   the last commit pushed, so a re-push never duplicates or overwrites).
  * - fleet_transitions: every state change with its attempt and log; totals and the
  *   burndown are derived from these.
- * - fleet_plan_cache: diffs by (steps, repository, base commit), so a preview or a
- *   re-apply does not run the steps again.
+ * - fleet_plan_cache: trees and diffs by (steps, repository, base commit), so a preview,
+ *   a re-apply or another shift with the same steps does not run the steps again
+ *   (0002 adds the tree, from which each shift commits with its own metadata).
  * - fleet_merge_locks: one merge at a time per (repository, base branch).
  */
 export const fleetMigrations: MigrationSet = {
@@ -120,6 +121,12 @@ export const fleetMigrations: MigrationSet = {
         .addColumn('target_id', 'text', (c) => c.notNull())
         .addColumn('acquired_at', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  'fleet/0002-plan-cache-tree': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are untyped by design
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('fleet_plan_cache').addColumn('change_tree', 'text').execute();
     },
   },
 };

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   openObjectReader,
   parseTreeObject,
+  readLooseObject,
   serializeTreeObject,
   treeOfCommit,
   writeObject,
@@ -69,5 +70,13 @@ describe('object database', () => {
     const newTree = await writeObject(gitDir, 'tree', serializeTreeObject(swapped));
     expect((await git(gitDir, ['ls-tree', newTree])).toString()).toBe(`100644 blob ${id}\ta.txt\n`);
     await git(gitDir, ['fsck', '--no-dangling', '--strict']);
+
+    // Loose objects read back without git; once packed they are not loose any more.
+    expect(readLooseObject(gitDir, id)).toEqual({ type: 'blob', data: content });
+    expect(readLooseObject(gitDir, head)?.type).toBe('commit');
+    await git(gitDir, ['repack', '-a', '-d', '-q']);
+    await git(gitDir, ['prune-packed']);
+    expect(readLooseObject(gitDir, head)).toBeUndefined();
+    expect(readLooseObject(gitDir, 'not-an-id')).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { GitError, gitEnv } from './run-git.js';
 import { LOCAL_GIT_ENV } from './worktree.js';
 
@@ -153,4 +153,24 @@ export async function writeObject(gitDir: string, type: GitObject['type'], data:
     await rm(temporary, { force: true });
   }
   return id;
+}
+
+/**
+ * An object stored loose in a repository, read without git; undefined when it is not
+ * loose (absent, or packed). A quick look at objects Backbeat itself just wrote.
+ *
+ * @example
+ * const commit = readLooseObject(mirrorDir, changeCommit);
+ */
+export function readLooseObject(gitDir: string, id: string): GitObject | undefined {
+  if (!/^[0-9a-f]{40}$/.test(id)) return undefined;
+  let raw: Buffer;
+  try {
+    raw = inflateSync(readFileSync(join(gitDir, 'objects', id.slice(0, 2), id.slice(2))));
+  } catch {
+    return undefined;
+  }
+  const nul = raw.indexOf(0);
+  const [type] = raw.toString('utf8', 0, nul).split(' ');
+  return { type: type as GitObject['type'], data: raw.subarray(nul + 1) };
 }

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { SYSTEM_ACTOR } from '../../../platform/auth/actor.js';
 import type { EventLog } from '../../../platform/events/event-log.js';
 import { mirrorDirFor, runGit } from '../../../platform/git/index.js';
-import { type ObjectReader, openObjectReader } from '../../../platform/git/object-database.js';
+import {
+  type ObjectReader,
+  openObjectReader,
+  parseTreeObject,
+  readLooseObject,
+  treeOfCommit,
+} from '../../../platform/git/object-database.js';
 import { ConflictError } from '../../../platform/http/problem.js';
 import { nowIso } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logging.js';
@@ -24,12 +30,14 @@ import { AUTOMERGE_ANNOTATION, CHECK_COMMAND_ANNOTATION, type ShiftSpec } from '
 import type { TargetState } from '../model/target-state.js';
 import { renderChangeTemplate } from '../spec/index.js';
 import type { FleetStore } from '../store/fleet-store.js';
-import type { ShiftRow, TargetRow } from '../store/fleet-tables.js';
+import type { PlanCacheRow, ShiftRow, TargetRow } from '../store/fleet-tables.js';
 import { applyBuiltinStep, diskFiles } from '../transforms/index.js';
 import {
   BranchConflictError,
+  CHECKS_DIR,
   CheckConfigError,
   type CommitMetadata,
+  commitTree,
   DEFAULT_CHECK_TIMEOUT_SECONDS,
   NeedsWorktreeError,
   PlanError,
@@ -206,12 +214,27 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       repository: target.repository,
     });
     const author = spec.spec.change.author;
+    const commit = { message: rendered.commitMessage, author, date: target.commit_date };
+    const env = {
+      BACKBEAT_SHIFT: spec.metadata.name,
+      BACKBEAT_ENTITY_REF: target.entity_ref,
+      BACKBEAT_REPOSITORY: target.repository,
+      BACKBEAT_BASE_BRANCH: base.branch,
+    };
+    // Keyed by what decides the content: the steps (and what commands see), repository
+    // and base. Commit metadata is left out, so any shift with these steps reuses the tree.
+    const commands = spec.spec.steps.some((step) => step.type === 'command');
     const cacheKey = createHash('sha256')
-      .update(JSON.stringify([spec.spec.steps, rendered.commitMessage, author, target.commit_date]))
+      .update(JSON.stringify([spec.spec.steps, commands ? env : null]))
       .update(`\0${target.repository}\0${base.commit}`)
       .digest('hex');
 
     let outcome = await store.cachedPlan(cacheKey);
+    let changeCommit: string | undefined;
+    if (outcome?.status === 'changed') {
+      changeCommit = await cachedCommit(mirrorDir, outcome, base.commit, commit);
+      if (!changeCommit) outcome = undefined;
+    }
     let log = outcome?.log ?? '';
     if (!outcome) {
       try {
@@ -220,39 +243,24 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
           reader,
           baseCommit: base.commit,
           steps: spec.spec.steps,
-          commit: { message: rendered.commitMessage, author, date: target.commit_date },
-          env: {
-            BACKBEAT_SHIFT: spec.metadata.name,
-            BACKBEAT_ENTITY_REF: target.entity_ref,
-            BACKBEAT_REPOSITORY: target.repository,
-            BACKBEAT_BASE_BRANCH: base.branch,
-          },
+          commit,
+          env,
         });
         log = result.log;
-        outcome =
-          result.status === 'changed'
-            ? {
-                key: cacheKey,
-                status: 'changed',
-                change_commit: result.commit,
-                diff: result.diff,
-                diff_files: result.stats.files,
-                diff_additions: result.stats.additions,
-                diff_deletions: result.stats.deletions,
-                log: result.log,
-                created_at: nowIso(),
-              }
-            : {
-                key: cacheKey,
-                status: 'no-change',
-                change_commit: null,
-                diff: null,
-                diff_files: 0,
-                diff_additions: 0,
-                diff_deletions: 0,
-                log: result.log,
-                created_at: nowIso(),
-              };
+        const changed = result.status === 'changed';
+        changeCommit = changed ? result.commit : undefined;
+        outcome = {
+          key: cacheKey,
+          status: result.status,
+          change_commit: null,
+          change_tree: changed ? result.tree : null,
+          diff: changed ? result.diff : null,
+          diff_files: changed ? result.stats.files : 0,
+          diff_additions: changed ? result.stats.additions : 0,
+          diff_deletions: changed ? result.stats.deletions : 0,
+          log: result.log,
+          created_at: nowIso(),
+        };
         await store.cachePlan(outcome);
       } catch (error) {
         if (!(error instanceof PlanError)) throw error;
@@ -279,7 +287,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       {
         base_branch: base.branch,
         base_commit: base.commit,
-        change_commit: outcome.change_commit,
+        change_commit: changeCommit,
         diff: outcome.diff,
         diff_files: outcome.diff_files,
         diff_additions: outcome.diff_additions,
@@ -296,6 +304,17 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       { log, attempt },
     );
     if (moved) await scheduleIfLive(target.id);
+  }
+
+  /** This shift's commit of a cached tree; undefined when the mirror lacks the tree (it was planned elsewhere). */
+  async function cachedCommit(
+    mirrorDir: string,
+    cached: PlanCacheRow,
+    baseCommit: string,
+    commit: CommitMetadata,
+  ): Promise<string | undefined> {
+    if (!cached.change_tree) return undefined;
+    return commitTree({ mirrorDir, tree: cached.change_tree, parent: baseCommit, commit }).catch(() => undefined);
   }
 
   /**
@@ -503,8 +522,14 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     if (codeHosts.forRepository(target.repository).ciStatus) return true;
     const entity = await entityOf(target.entity_ref);
     if (entity?.metadata.annotations?.[CHECK_COMMAND_ANNOTATION]?.trim()) return true;
+    const commit = target.change_commit as string;
+    // The commit and its root tree are usually loose objects this plan wrote: no
+    // `.backbeat` directory there means no checks file, found without starting git.
+    const root = readLooseObject(mirrorDir, commit);
+    const tree = root?.type === 'commit' ? readLooseObject(mirrorDir, treeOfCommit(root.data)) : undefined;
+    if (tree?.type === 'tree' && !parseTreeObject(tree.data).some((e) => e.name === CHECKS_DIR)) return false;
     try {
-      return (await readCheckCommand(mirrorDir, target.change_commit as string)) !== undefined;
+      return (await readCheckCommand(mirrorDir, commit)) !== undefined;
     } catch {
       return true;
     }

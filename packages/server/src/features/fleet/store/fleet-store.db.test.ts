@@ -116,7 +116,8 @@ describe('fleet store', () => {
     const row = {
       key: 'k1',
       status: 'changed' as const,
-      change_commit: 'c1',
+      change_commit: null,
+      change_tree: 't1',
       diff: 'diff --git',
       diff_files: 1,
       diff_additions: 1,
@@ -125,8 +126,8 @@ describe('fleet store', () => {
       created_at: nowIso(),
     };
     await store.cachePlan(row);
-    await store.cachePlan({ ...row, change_commit: 'c2' });
-    expect((await store.cachedPlan('k1'))?.change_commit).toBe('c1');
+    await store.cachePlan({ ...row, change_tree: 't2' });
+    expect((await store.cachedPlan('k1'))?.change_tree).toBe('t1');
     expect(await store.cachedPlan('missing')).toBeUndefined();
   });
 

@@ -69,7 +69,10 @@ export interface FleetTables {
   fleet_plan_cache: {
     key: string;
     status: 'changed' | 'no-change';
+    /** Unused since the cache is keyed by content; kept for rows written before. */
     change_commit: string | null;
+    /** The changed tree: any shift's commit of these steps on this base is `commit-tree` of it. */
+    change_tree: string | null;
     diff: string | null;
     diff_files: number | null;
     diff_additions: number | null;

@@ -4,7 +4,9 @@ import { assertObjectId, LOCAL_GIT_ENV, runGit, withWorktree } from '../../../pl
 import { runSandboxed } from '../sandbox/index.js';
 
 /** Where a repository declares its check command when no catalog annotation does. */
-export const CHECKS_FILE = '.backbeat/checks.yaml';
+/** The directory at the repository root that holds Backbeat's per-repository configuration. */
+export const CHECKS_DIR = '.backbeat';
+export const CHECKS_FILE = `${CHECKS_DIR}/checks.yaml`;
 
 /** Used when neither the annotation nor the file says how long checks may take. */
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 600;

@@ -1,6 +1,7 @@
 export { removeStaleWorktrees } from '../../../platform/git/index.js';
 export { assertBranchName } from './branch-name.js';
 export {
+  CHECKS_DIR,
   CHECKS_FILE,
   type CheckConfig,
   CheckConfigError,
@@ -30,6 +31,6 @@ export {
   type PlanResult,
   planChange,
 } from './plan-change.js';
-export { type PlanInTreeInput, planInTree } from './plan-in-tree.js';
+export { commitTree, type PlanInTreeInput, planInTree } from './plan-in-tree.js';
 export { type RecreateCommitInput, recreateCommit } from './recreate-commit.js';
 export { NeedsWorktreeError, readRootFiles } from './tree-files.js';

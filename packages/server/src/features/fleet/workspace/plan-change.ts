@@ -39,7 +39,7 @@ export interface ChangeStats {
 }
 
 export type PlanResult =
-  | { status: 'changed'; commit: string; diff: string; stats: ChangeStats; log: string }
+  | { status: 'changed'; commit: string; tree: string; diff: string; stats: ChangeStats; log: string }
   | { status: 'no-change'; log: string };
 
 /** A step failed, timed out or left the workspace unsafe; `log` holds everything captured until then. */
@@ -168,7 +168,7 @@ async function stagedNothing(dir: string): Promise<boolean> {
 /** `git show` arguments that print a commit's id, line stats and binary patch, whatever the user's config. */
 export const SHOW_CHANGE_ARGS: readonly string[] = [
   'show',
-  '--format=%H',
+  '--format=%H %T',
   '--no-ext-diff',
   '--no-textconv',
   '--no-color',
@@ -184,20 +184,24 @@ export const SHOW_CHANGE_ARGS: readonly string[] = [
  *
  * @throws PlanError when the diff cannot be stored as text.
  */
-export function changeFromShow(stdout: Buffer, log: string[]): { commit: string; diff: string; stats: ChangeStats } {
-  const { commit, stats, patch } = parseShow(stdout);
-  return { commit, stats, diff: patchText(patch, log) };
+export function changeFromShow(
+  stdout: Buffer,
+  log: string[],
+): { commit: string; tree: string; diff: string; stats: ChangeStats } {
+  const { commit, tree, stats, patch } = parseShow(stdout);
+  return { commit, tree, stats, diff: patchText(patch, log) };
 }
 
 /**
- * Splits `git show --format=%H --numstat --patch` output: the commit id, a blank line,
+ * Splits `git show --format='%H %T' --numstat --patch` output: the commit and tree ids, a blank line,
  * one numstat line per file, a blank line, then the patch.
  */
-function parseShow(stdout: Buffer): { commit: string; stats: ChangeStats; patch: Buffer } {
+function parseShow(stdout: Buffer): { commit: string; tree: string; stats: ChangeStats; patch: Buffer } {
   const patchStart = stdout.indexOf('\ndiff --git ');
   const head = stdout.subarray(0, patchStart === -1 ? stdout.length : patchStart + 1).toString('utf8');
   const patch = patchStart === -1 ? Buffer.alloc(0) : stdout.subarray(patchStart + 1);
-  const [commit = '', ...rest] = head.split('\n');
+  const [ids = '', ...rest] = head.split('\n');
+  const [commit = '', tree = ''] = ids.trim().split(' ');
   const stats: ChangeStats = { files: 0, additions: 0, deletions: 0 };
   for (const line of rest) {
     const match = /^(\d+|-)\t(\d+|-)\t/.exec(line);
@@ -207,7 +211,7 @@ function parseShow(stdout: Buffer): { commit: string; stats: ChangeStats; patch:
     if (match[1] !== '-') stats.additions += Number(match[1]);
     if (match[2] !== '-') stats.deletions += Number(match[2]);
   }
-  return { commit: commit.trim(), stats, patch };
+  return { commit, tree, stats, patch };
 }
 
 /**

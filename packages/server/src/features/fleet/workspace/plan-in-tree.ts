@@ -1,4 +1,4 @@
-import { LOCAL_GIT_CONFIG, LOCAL_GIT_ENV, runGit } from '../../../platform/git/index.js';
+import { assertObjectId, LOCAL_GIT_CONFIG, LOCAL_GIT_ENV, runGit } from '../../../platform/git/index.js';
 import { type ObjectReader, treeOfCommit } from '../../../platform/git/object-database.js';
 import type { CommandStep, ShiftStep } from '../model/shift-spec.js';
 import type { StepFiles } from '../transforms/index.js';
@@ -33,10 +33,10 @@ export interface PlanInTreeInput {
  * const result = await planInTree({ mirrorDir, reader, baseCommit, steps, applyBuiltinStep, commit });
  */
 export async function planInTree(input: PlanInTreeInput): Promise<PlanResult> {
-  let env: Record<string, string>;
   try {
-    env = commitEnv(input.commit);
+    commitEnv(input.commit);
   } catch (error) {
+    // Checked before any work: bad metadata comes from the spec and fails the same way every time.
     throw new PlanError(errorMessage(error), '');
   }
   const base = await input.reader.read(input.baseCommit);
@@ -59,18 +59,33 @@ export async function planInTree(input: PlanInTreeInput): Promise<PlanResult> {
   }
   const tree = await files.writeTree();
   if (!tree) return { status: 'no-change', log: log.join('') };
-  const git = (args: string[], extra: Record<string, string> = {}, stdin?: string) =>
-    runGit(['--git-dir', input.mirrorDir, ...LOCAL_GIT_CONFIG, ...args], {
-      env: { ...LOCAL_GIT_ENV, ...extra },
-      input: stdin,
-    });
-  // commit-tree, not a hand-written object: git normalises identities (trims stray
-  // punctuation), and the commit must be the one `git commit` and recreateCommit make.
-  const committed = await git(
-    ['commit-tree', tree, '-p', input.baseCommit, '-F', '-'],
-    env,
-    commitMessageText(input.commit.message),
-  );
-  const shown = await git([...SHOW_CHANGE_ARGS, committed.stdout.toString('utf8').trim()]);
+  const commit = await commitTree({ mirrorDir: input.mirrorDir, tree, parent: input.baseCommit, commit: input.commit });
+  const shown = await runGit(['--git-dir', input.mirrorDir, ...LOCAL_GIT_CONFIG, ...SHOW_CHANGE_ARGS, commit], {
+    env: { ...LOCAL_GIT_ENV },
+  });
   return { status: 'changed', ...changeFromShow(shown.stdout, log), log: log.join('') };
+}
+
+/**
+ * Commits `tree` on `parent` with fixed metadata, as `git commit` would: the same tree,
+ * parent and metadata always give the same commit id. `commit-tree`, not a
+ * hand-written object, because git normalises identities (trims stray punctuation).
+ *
+ * @throws GitError when the mirror lacks the tree (it was planned in another mirror).
+ * @example
+ * const commit = await commitTree({ mirrorDir, tree: cached.change_tree, parent: baseCommit, commit: meta });
+ */
+export async function commitTree(input: {
+  mirrorDir: string;
+  tree: string;
+  parent: string;
+  commit: CommitMetadata;
+}): Promise<string> {
+  assertObjectId(input.tree);
+  assertObjectId(input.parent);
+  const { stdout } = await runGit(
+    ['--git-dir', input.mirrorDir, ...LOCAL_GIT_CONFIG, 'commit-tree', input.tree, '-p', input.parent, '-F', '-'],
+    { env: { ...LOCAL_GIT_ENV, ...commitEnv(input.commit) }, input: commitMessageText(input.commit.message) },
+  );
+  return stdout.toString('utf8').trim();
 }
