@@ -6,6 +6,8 @@
  * request to receiving the `unleash-updated` event that shows the new state is
  * measured. Baseline: Unleash's SDKs poll every 15 s by default, so a change waits
  * for the next poll: a delay spread evenly over 0 to 15 s (computed, 7.5 s mean).
+ * Floor, measured in the same run with the same clients: a bare `node:http` server
+ * that writes one pre-encoded event to every connection (what the machine allows).
  *
  *   npm run bench -- toggles-stream                   # 1,000 clients, 20 flips a second apart, SQLite
  *   npm run bench -- toggles-stream --pg              # Backbeat on PostgreSQL
@@ -13,7 +15,7 @@
  *
  * Flags: --pg, --clients=N (default 1,000), --flips=N (default 20), --interval=S
  * (seconds between flips, default 1), --processes=N (client processes, default 2),
- * --no-record.
+ * --no-floor (skip the floor run), --no-record.
  *
  * Backbeat runs in this process; the clients run in separate Node processes (plain
  * `http.get`, one connection each), so their parsing does not take the server's event
@@ -34,6 +36,7 @@ import type {
   SseClientsSeen,
   SseClientsStart,
 } from './support/unleash-sse-clients.js';
+import { startSseFloor } from './support/unleash-sse-floor.js';
 
 const args = readArgs();
 const engine = args.has('pg') ? 'postgres' : 'sqlite';
@@ -59,110 +62,55 @@ const nowMs = () => Number(process.hrtime.bigint() - clockBase) / 1e6;
 
 console.log(`Starting Backbeat (${engine}, in this process)...`);
 const server = await startTogglesBackbeat({ engine, flags: benchFlags(50) });
-const children: ChildProcess[] = [];
-interface Flip {
-  sentAt: number;
-  answeredAt: number;
-  enabled: boolean;
-}
-const flips: Flip[] = [];
-const reports: SseClientsReport[] = [];
-let connectMs = 0;
-let flipCpuMs = 0;
+const runs: Run[] = [];
 try {
-  const connectStarted = nowMs();
-  const perProcess = Math.ceil(clientCount / processCount);
-  await Promise.all(
-    Array.from({ length: processCount }, (_, i) => {
-      const clients = Math.min(perProcess, clientCount - i * perProcess);
-      // The same loader this script runs under (tsx), so the child runs from its TypeScript source.
-      const child = fork(join(import.meta.dirname, 'support', 'unleash-sse-clients.ts'), [], {
-        execArgv: process.execArgv,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-      children.push(child);
-      return new Promise<void>((resolve, reject) => {
-        child.once('message', (message: { type: string; message?: string }) => {
-          if (message.type === 'connected') resolve();
-          else reject(new Error(`A client process failed to connect: ${message.message}`));
-        });
-        child.once('exit', (code) => reject(new Error(`A client process exited with code ${code}`)));
-        const start: SseClientsStart = {
-          type: 'start',
-          url: server.url,
-          token: server.clientToken,
-          clients,
-          flag: FLIP_FLAG,
-          clockBase: clockBase.toString(),
-        };
-        child.send(start);
-      });
+  if (!args.has('no-floor')) {
+    // The floor serves Backbeat's own payload, so both send the same bytes.
+    const response = await fetch(`${server.url}/api/client/features`, {
+      headers: { authorization: server.clientToken },
+    });
+    const payload = await response.json();
+    for (const delta of [false, true]) {
+      const floor = await startSseFloor({ payload, flag: FLIP_FLAG, delta });
+      try {
+        runs.push(
+          await measure({
+            label: delta
+              ? 'floor, delta: the same, the update holding only the changed flag'
+              : 'floor: bare node:http, one encoded event written to every connection',
+            url: floor.url,
+            token: 'unused',
+            flip: async (enabled) => {
+              const answer = await fetch(`${floor.url}/flip?enabled=${enabled}`, { method: 'POST' });
+              if (answer.status !== 204) throw new Error(`The floor server answered ${answer.status} to a flip`);
+            },
+          }),
+        );
+      } finally {
+        await floor.close();
+      }
+    }
+  }
+  const flagPath = `/api/toggles/projects/${BENCH_PROJECT}/flags/${FLIP_FLAG}`;
+  runs.unshift(
+    await measure({
+      label: `Backbeat (${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}): GET /api/client/streaming`,
+      url: server.url,
+      token: server.clientToken,
+      flip: async (enabled) => {
+        if (enabled) await server.admin('POST', `${flagPath}/environments/${BENCH_ENVIRONMENT}/on`);
+        else {
+          await server.admin('POST', `${flagPath}/kill`, { reason: 'benchmark flip', environment: BENCH_ENVIRONMENT });
+        }
+      },
     }),
   );
-  connectMs = nowMs() - connectStarted;
-  console.log(`${clientCount} clients connected in ${ms(connectMs)} (${processCount} client processes)`);
-  await sleep(1000);
-
-  const flagPath = `/api/toggles/projects/${BENCH_PROJECT}/flags/${FLIP_FLAG}`;
-  const cpuBefore = process.cpuUsage();
-  for (let i = 0; i < flipCount; i++) {
-    // Starts on: odd flips are the kill switch, even ones switch it back on.
-    const enabled = i % 2 === 1;
-    const sentAt = nowMs();
-    if (enabled) await server.admin('POST', `${flagPath}/environments/${BENCH_ENVIRONMENT}/on`);
-    else await server.admin('POST', `${flagPath}/kill`, { reason: 'benchmark flip', environment: BENCH_ENVIRONMENT });
-    flips.push({ sentAt, answeredAt: nowMs(), enabled });
-    // Each flip is measured on its own: the next waits until every client has this one (or the timeout).
-    const seen = await Promise.all(children.map((child) => awaitSeen(child, { enabled, sinceMs: sentAt })));
-    const count = seen.reduce((n, s) => n + s, 0);
-    if (count < clientCount)
-      console.log(`  flip ${i + 1}: ${count} of ${clientCount} clients within ${SEEN_TIMEOUT_MS / 1000} s`);
-    await sleep(Math.max(0, sentAt + intervalS * 1000 - nowMs()));
-  }
-  // Time for the last flip to arrive everywhere before the clients report.
-  await sleep(2000);
-  const cpu = process.cpuUsage(cpuBefore);
-  flipCpuMs = (cpu.user + cpu.system) / 1000;
-  for (const child of children) {
-    reports.push(
-      await new Promise<SseClientsReport>((resolve) => {
-        child.removeAllListeners('exit');
-        child.once('message', (message: SseClientsReport) => resolve(message));
-        child.send({ type: 'report' });
-      }),
-    );
-  }
 } finally {
-  for (const child of children) if (child.exitCode === null) child.kill();
   await server.close();
 }
 
-// For every flip and client: the first update after the flip that shows the new state, before the next flip.
-const delays: number[] = [];
-const firstPerFlip: number[] = [];
-const lastPerFlip: number[] = [];
-let missed = 0;
-const clients = reports.flatMap((r) => r.updates);
-flips.forEach((flip, i) => {
-  const until = flips[i + 1]?.sentAt ?? Number.POSITIVE_INFINITY;
-  const flipDelays: number[] = [];
-  for (const updates of clients) {
-    const hit = updates.find(([at, enabled]) => at >= flip.sentAt && at < until && enabled === flip.enabled);
-    if (hit) flipDelays.push(hit[0] - flip.sentAt);
-    else missed++;
-  }
-  delays.push(...flipDelays);
-  if (flipDelays.length > 0) {
-    firstPerFlip.push(Math.min(...flipDelays));
-    lastPerFlip.push(Math.max(...flipDelays));
-  }
-});
-const expected = flips.length * clients.length;
-const adminMs = flips.map((f) => f.answeredAt - f.sentAt);
-const verified = reports.reduce((n, r) => n + r.verified, 0);
-const disagreed = reports.reduce((n, r) => n + r.disagreed, 0);
-const dropped = reports.reduce((n, r) => n + r.dropped, 0);
-const p95 = percentile(delays, 95);
+const backbeatRun = runs[0]!;
+const p95 = percentile(backbeatRun.delays, 95);
 // Polling: the change waits for the next poll, at a uniformly random point of the interval.
 const poll = (p: number) => (POLL_INTERVAL_MS * p) / 100;
 
@@ -172,18 +120,18 @@ report({
   command: args.command,
   tables: [
     {
-      title: `Flag change to ${clients.length.toLocaleString('en-US')} connected SSE clients, ${flips.length} flips at least ${intervalS} s apart (Backbeat on ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, loopback)`,
+      title: `Flag change to ${clientCount.toLocaleString('en-US')} connected SSE clients, ${flipCount} flips at least ${intervalS} s apart (loopback): flip request sent → unleash-updated received`,
       columns: ['delivery', 'p50', 'p95', 'p99', 'max', 'p95 vs polling', 'delivered'],
       rows: [
-        [
-          'Backbeat streaming: flip request sent → unleash-updated received',
-          ms(percentile(delays, 50)),
-          ms(p95),
-          ms(percentile(delays, 99)),
-          ms(Math.max(...delays)),
-          `${(poll(95) / p95).toFixed(0)}× sooner`,
-          `${delays.length.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')}`,
-        ],
+        ...runs.map((run) => [
+          run.label,
+          ms(percentile(run.delays, 50)),
+          ms(percentile(run.delays, 95)),
+          ms(percentile(run.delays, 99)),
+          ms(Math.max(...run.delays)),
+          `${(poll(95) / percentile(run.delays, 95)).toFixed(0)}× sooner`,
+          `${run.delays.length.toLocaleString('en-US')} of ${run.expected.toLocaleString('en-US')}`,
+        ]),
         [
           'baseline: Unleash SDK polling every 15 s (computed)',
           ms(poll(50)),
@@ -197,26 +145,160 @@ report({
     },
     {
       title: 'Per flip (median over the flips)',
-      columns: ['first client', 'last client', 'admin request (flip answered)', 'server CPU per flip'],
-      rows: [
-        [
-          ms(percentile(firstPerFlip, 50)),
-          ms(percentile(lastPerFlip, 50)),
-          ms(percentile(adminMs, 50)),
-          ms(flipCpuMs / Math.max(1, flips.length)),
-        ],
-      ],
+      columns: ['server', 'first client', 'last client', 'flip request answered', 'server CPU per flip'],
+      rows: runs.map((run) => [
+        run.label,
+        ms(percentile(run.firstPerFlip, 50)),
+        ms(percentile(run.lastPerFlip, 50)),
+        ms(percentile(run.adminMs, 50)),
+        ms(run.cpuPerFlipMs),
+      ]),
     },
   ],
   notes: [
     `Backbeat runs in the benchmark process (createBackbeat, as \`backbeat serve\` builds it) with 50 flags; the flipped flag alternates between the kill switch (POST .../kill) and back on (POST .../environments/production/on), each an audited admin request; a flip is sent ${intervalS} s after the previous one, or once every client has the previous one if that took longer (at most ${SEEN_TIMEOUT_MS / 1000} s), so each flip is measured on its own.`,
-    `${clients.length.toLocaleString('en-US')} clients in ${processCount} separate Node processes, one plain http.get each with the client token in Authorization, connected in ${ms(connectMs)} (including the client processes' start-up); every update carries the full payload (about 22 KB), as Unleash's streaming does. A client checks the flipped flag's state in each update by a string search, confirmed by a full JSON parse on one client per process (${verified} confirmed, ${disagreed} disagreed).`,
-    `Delays run from sending the admin request to the moment the client has read the whole event, on the machine's monotonic clock; they include the request's own write and its audit entry. Missed: ${missed}; connections dropped: ${dropped}.`,
-    'Server CPU per flip: user + system CPU of the benchmark process (the server, plus its admin requests and idle heartbeats) over the flip phase, divided by the flips.',
+    `${clientCount.toLocaleString('en-US')} clients in ${processCount} separate Node processes, one plain http.get each with the client token in Authorization, connected in ${runs.map((r) => ms(r.connectMs)).join(' and ')} (including the client processes' start-up); every update carries the full payload (about 22 KB), as Unleash's streaming does. A client checks the flipped flag's state in each update by a string search, confirmed by a full JSON parse on one client per process (${sum(runs, (r) => r.verified)} confirmed, ${sum(runs, (r) => r.disagreed)} disagreed).`,
+    `Delays run from sending the flip request to the moment the client has read the whole event, on the machine's monotonic clock; Backbeat's include the admin request's own write and its audit entry. Missed: ${runs.map((r) => r.missed).join(' and ')}; connections dropped: ${runs.map((r) => r.dropped).join(' and ')}.`,
+    "The floor is a bare node:http server in the benchmark process that serves the same payload and, on a flip, serializes and encodes the event once and writes the same bytes to every connection (no database, auth or framework): what this machine allows. The delta floor's update holds only the changed flag, in the delta format of Unleash's streaming (`{ events: [{ type: 'feature-updated', feature }] }`), which unleash-client 6 also accepts.",
+    'Server CPU per flip: user + system CPU of the benchmark process (the server, plus its flip requests and idle heartbeats) over the flip phase, divided by the flips.',
     'Baseline: Unleash SDKs refresh every 15 s by default, so a change lands at a uniformly random point of the interval: p50 7.5 s, p95 14.25 s (computed, not measured; request time on top).',
-    'Target: p95 at most 100 ms for 1,000 clients on loopback.',
+    `Target: p95 at most 100 ms for 1,000 clients on loopback (Backbeat: ${ms(p95)}).`,
   ],
 });
+
+interface Run {
+  label: string;
+  /** Per client and flip: milliseconds from sending the flip to having the update. */
+  delays: number[];
+  firstPerFlip: number[];
+  lastPerFlip: number[];
+  adminMs: number[];
+  expected: number;
+  missed: number;
+  verified: number;
+  disagreed: number;
+  dropped: number;
+  connectMs: number;
+  cpuPerFlipMs: number;
+}
+
+/** Connects the clients to `url`, flips `--flips` times and gathers every client's updates. */
+async function measure(target: {
+  label: string;
+  url: string;
+  token: string;
+  flip(enabled: boolean): Promise<void>;
+}): Promise<Run> {
+  console.log(`${target.label}:`);
+  const children: ChildProcess[] = [];
+  const flips: { sentAt: number; answeredAt: number; enabled: boolean }[] = [];
+  const reports: SseClientsReport[] = [];
+  let connectMs = 0;
+  let flipCpuMs = 0;
+  try {
+    const connectStarted = nowMs();
+    const perProcess = Math.ceil(clientCount / processCount);
+    await Promise.all(
+      Array.from({ length: processCount }, (_, i) => {
+        const clients = Math.min(perProcess, clientCount - i * perProcess);
+        // The same loader this script runs under (tsx), so the child runs from its TypeScript source.
+        const child = fork(join(import.meta.dirname, 'support', 'unleash-sse-clients.ts'), [], {
+          execArgv: process.execArgv,
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        children.push(child);
+        return new Promise<void>((resolve, reject) => {
+          child.once('message', (message: { type: string; message?: string }) => {
+            if (message.type === 'connected') resolve();
+            else reject(new Error(`A client process failed to connect: ${message.message}`));
+          });
+          child.once('exit', (code) => reject(new Error(`A client process exited with code ${code}`)));
+          const start: SseClientsStart = {
+            type: 'start',
+            url: target.url,
+            token: target.token,
+            clients,
+            flag: FLIP_FLAG,
+            clockBase: clockBase.toString(),
+          };
+          child.send(start);
+        });
+      }),
+    );
+    connectMs = nowMs() - connectStarted;
+    console.log(`  ${clientCount} clients connected in ${ms(connectMs)} (${processCount} client processes)`);
+    await sleep(1000);
+
+    const cpuBefore = process.cpuUsage();
+    for (let i = 0; i < flipCount; i++) {
+      // Starts on: odd flips are the kill switch, even ones switch it back on.
+      const enabled = i % 2 === 1;
+      const sentAt = nowMs();
+      await target.flip(enabled);
+      flips.push({ sentAt, answeredAt: nowMs(), enabled });
+      // Each flip is measured on its own: the next waits until every client has this one (or the timeout).
+      const seen = await Promise.all(children.map((child) => awaitSeen(child, { enabled, sinceMs: sentAt })));
+      const count = seen.reduce((n, s) => n + s, 0);
+      if (count < clientCount) {
+        console.log(`  flip ${i + 1}: ${count} of ${clientCount} clients within ${SEEN_TIMEOUT_MS / 1000} s`);
+      }
+      await sleep(Math.max(0, sentAt + intervalS * 1000 - nowMs()));
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    flipCpuMs = (cpu.user + cpu.system) / 1000;
+    for (const child of children) {
+      reports.push(
+        await new Promise<SseClientsReport>((resolve) => {
+          child.removeAllListeners('exit');
+          child.once('message', (message: SseClientsReport) => resolve(message));
+          child.send({ type: 'report' });
+        }),
+      );
+    }
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill();
+  }
+
+  // For every flip and client: the first update after the flip that shows the new state, before the next flip.
+  const delays: number[] = [];
+  const firstPerFlip: number[] = [];
+  const lastPerFlip: number[] = [];
+  let missed = 0;
+  const clients = reports.flatMap((r) => r.updates);
+  flips.forEach((flip, i) => {
+    const until = flips[i + 1]?.sentAt ?? Number.POSITIVE_INFINITY;
+    const flipDelays: number[] = [];
+    for (const updates of clients) {
+      const hit = updates.find(([at, enabled]) => at >= flip.sentAt && at < until && enabled === flip.enabled);
+      if (hit) flipDelays.push(hit[0] - flip.sentAt);
+      else missed++;
+    }
+    delays.push(...flipDelays);
+    if (flipDelays.length > 0) {
+      firstPerFlip.push(Math.min(...flipDelays));
+      lastPerFlip.push(Math.max(...flipDelays));
+    }
+  });
+  console.log(`  p50 ${ms(percentile(delays, 50))}, p95 ${ms(percentile(delays, 95))}, missed ${missed}`);
+  return {
+    label: target.label,
+    delays,
+    firstPerFlip,
+    lastPerFlip,
+    adminMs: flips.map((f) => f.answeredAt - f.sentAt),
+    expected: flips.length * clients.length,
+    missed,
+    verified: reports.reduce((n, r) => n + r.verified, 0),
+    disagreed: reports.reduce((n, r) => n + r.disagreed, 0),
+    dropped: reports.reduce((n, r) => n + r.dropped, 0),
+    connectMs,
+    cpuPerFlipMs: flipCpuMs / Math.max(1, flips.length),
+  };
+}
+
+function sum<T>(items: T[], value: (item: T) => number): number {
+  return items.reduce((n, item) => n + value(item), 0);
+}
 
 /** How many of a client process's clients have seen the state (an update showing it since `sinceMs`). */
 function awaitSeen(child: ChildProcess, input: { enabled: boolean; sinceMs: number }): Promise<number> {

@@ -233,6 +233,8 @@ describe('tech health over a real demo fleet', () => {
     expect(campaign!.totals.failing).toBe(failing);
     expect(campaign!.burndown.at(-1)?.failing).toBe(failing);
     expect(campaign!.bySquad.reduce((n, s) => n + s.failing, 0)).toBe(failing);
+    expect(campaign!.bySquad.reduce((n, s) => n + (s.burndown.at(-1)?.failing ?? 0), 0)).toBe(failing);
+    for (const squad of campaign!.bySquad) expect(squad.burndown.at(-1)?.failing).toBe(squad.failing);
   });
 
   it("answers Fleet Shift's gate from the stored certification", async () => {

@@ -72,7 +72,15 @@ export interface CampaignView {
   start: string;
   deadline: string;
   totals: { components: number; passing: number; failing: number };
-  bySquad: { group: string; title: string; failing: number; total: number }[];
+  /** Per owning group: components still failing and concerned now, and a burndown of its own. */
+  bySquad: {
+    group: string;
+    title: string;
+    failing: number;
+    total: number;
+    burndown: { day: string; failing: number }[];
+  }[];
+  /** Components still failing at the end of each day since the start. */
   burndown: { day: string; failing: number }[];
   failing: { entityRef: string; ownerRef: string | null; checks: string[] }[];
 }
@@ -456,12 +464,15 @@ export function createHealthService(deps: HealthServiceDeps) {
       );
       const { health } = await compiled();
       const days = lastDays(nowIso(), Math.min(Math.max(options.days ?? 30, 1), 366));
-      const history = await store.certificationHistory();
+      const tracks: TrackRollup[] = [];
+      for (const track of health.tracks) {
+        tracks.push(trackRollup(track, scoped, await store.certificationHistory({ track: track.name }), days));
+      }
       return {
         group: { ref, title: node.title, type: node.type },
         components: scoped.length,
         checks: passRates(scoped, health.checks),
-        tracks: health.tracks.map((t) => trackRollup(t, scoped, history, days)),
+        tracks,
         leaderboard: leaderboard(ref, tree, scoped, health.tracks),
       };
     },
@@ -568,9 +579,10 @@ export function createHealthService(deps: HealthServiceDeps) {
         checks: s.results.filter((r) => spec.checks.includes(r.check) && r.status === 'failed').map((r) => r.check),
       }))
       .filter((f) => f.checks.length > 0);
+    const NO_OWNER = '(no owner)';
     const bySquad = new Map<string, { failing: number; total: number }>();
     for (const s of concerned) {
-      const key = s.ownerRef ?? '(no owner)';
+      const key = s.ownerRef ?? NO_OWNER;
       const entry = bySquad.get(key) ?? { failing: 0, total: 0 };
       entry.total++;
       if (failing.some((f) => f.entityRef === s.entityRef)) entry.failing++;
@@ -580,6 +592,12 @@ export function createHealthService(deps: HealthServiceDeps) {
     const today = nowIso().slice(0, 10);
     const span = Math.max(1, Math.round((Date.parse(today) - Date.parse(start)) / 86_400_000) + 1);
     const days = lastDays(nowIso(), Math.min(span, 366));
+    const series = burndown(
+      spec.checks,
+      history,
+      new Map(concerned.map((s) => [s.entityRef, s.ownerRef ?? NO_OWNER])),
+      days,
+    );
     return {
       name: spec.name,
       title: spec.title,
@@ -589,9 +607,14 @@ export function createHealthService(deps: HealthServiceDeps) {
       deadline: spec.deadline,
       totals: { components: concerned.length, passing: concerned.length - failing.length, failing: failing.length },
       bySquad: [...bySquad]
-        .map(([group, c]) => ({ group, title: tree.get(group)?.title ?? group, ...c }))
+        .map(([group, c]) => ({
+          group,
+          title: tree.get(group)?.title ?? group,
+          ...c,
+          burndown: series.map((point) => ({ day: point.day, failing: point.byOwner[group] ?? 0 })),
+        }))
         .sort((a, b) => b.failing - a.failing || a.group.localeCompare(b.group)),
-      burndown: burndown(spec.checks, history, new Set(concerned.map((s) => s.entityRef)), days),
+      burndown: series.map((point) => ({ day: point.day, failing: point.failing })),
       failing,
     };
   }

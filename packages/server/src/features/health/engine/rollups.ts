@@ -160,21 +160,22 @@ export function leaderboard(
 }
 
 /**
- * Components failing any of `checks` per day, replaying status-history rows
- * (a row each time an entity's statuses changed).
+ * Components failing any of `checks` per day, in all and per owning group,
+ * replaying status-history rows (a row each time an entity's statuses changed).
+ * `owners` maps each entity in scope to its owner.
  */
 export function burndown(
   checks: readonly string[],
   history: readonly { entity_ref: string; statuses_json: string; at: string }[],
-  inScope: ReadonlySet<string>,
+  owners: ReadonlyMap<string, string>,
   days: readonly string[],
-): { day: string; failing: number }[] {
+): { day: string; failing: number; byOwner: Record<string, number> }[] {
   const failing = new Map<string, boolean>();
   let cursor = 0;
   return days.map((day) => {
     while (cursor < history.length && dayOf(history[cursor]!.at) <= day) {
       const row = history[cursor++]!;
-      if (!inScope.has(row.entity_ref)) continue;
+      if (!owners.has(row.entity_ref)) continue;
       const statuses = JSON.parse(row.statuses_json) as Record<string, string>;
       failing.set(
         row.entity_ref,
@@ -182,7 +183,13 @@ export function burndown(
       );
     }
     let count = 0;
-    for (const f of failing.values()) if (f) count++;
-    return { day, failing: count };
+    const byOwner: Record<string, number> = {};
+    for (const [entityRef, isFailing] of failing) {
+      if (!isFailing) continue;
+      count++;
+      const owner = owners.get(entityRef)!;
+      byOwner[owner] = (byOwner[owner] ?? 0) + 1;
+    }
+    return { day, failing: count, byOwner };
   });
 }

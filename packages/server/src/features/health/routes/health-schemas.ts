@@ -132,7 +132,15 @@ export const Campaign = z
     start: z.string(),
     deadline: z.string(),
     totals: z.object({ components: z.number(), passing: z.number(), failing: z.number() }),
-    bySquad: z.array(z.object({ group: z.string(), title: z.string(), failing: z.number(), total: z.number() })),
+    bySquad: z.array(
+      z.object({
+        group: z.string(),
+        title: z.string(),
+        failing: z.number(),
+        total: z.number(),
+        burndown: z.array(z.object({ day: z.string(), failing: z.number() })),
+      }),
+    ),
     burndown: z.array(z.object({ day: z.string(), failing: z.number() })),
     failing: z.array(z.object({ entityRef: z.string(), ownerRef: z.string().nullable(), checks: z.array(z.string()) })),
   })
