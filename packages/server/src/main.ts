@@ -129,7 +129,14 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     }),
     config: { dataDir: config.dataDir },
   });
-  const toggles = createToggles({ database, events, membership: catalog.membership, catalog: catalog.reader });
+  const toggles = createToggles({
+    database,
+    events,
+    membership: catalog.membership,
+    catalog: catalog.reader,
+    queue,
+    config: { readAllowList: config.readAllowList },
+  });
   const auth = createAuthService({ database, events, logger });
 
   const { applied } = await migrateToLatest(database.db, {
@@ -203,7 +210,7 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
           shifts: fleet.shifts,
           radar: radar.service,
           health: { health: health.service, queue },
-          toggles: { toggles: toggles.service, catalog: catalog.reader },
+          toggles: { toggles: toggles.service, catalog: catalog.reader, rollouts: toggles.rollouts },
           logger,
         });
       }

@@ -3,6 +3,7 @@ import { CliError } from '../cli-errors.js';
 import type { HttpClient } from '../http-client.js';
 import { printJson, printLines, printTable } from '../output.js';
 import { type CommandContext, withJson } from './command-context.js';
+import { createPlan, describePlan, parseDuration, parseMilestones, registerFlagPlanCommands } from './flags-plans.js';
 
 /** The parts of the toggle API's flag the CLI shows. */
 export interface FlagView {
@@ -31,6 +32,10 @@ Examples:
   $ backbeat flags list --project checkout --env production
   $ backbeat flags enable new-cart --env staging
   $ backbeat flags rollout new-cart --env production --percent 25
+  $ backbeat flags rollout new-cart --env production --plan 1,5,25,50,100 --every 1h
+  $ backbeat flags plan new-cart --env production
+  $ backbeat flags advance new-cart --env production
+  $ backbeat flags stale --owner group:default/team-checkout
   $ backbeat flags kill new-cart --reason "checkout errors spiking"`;
 
 const enc = encodeURIComponent;
@@ -174,19 +179,39 @@ export function registerFlagsCommands(program: Command, context: CommandContext)
   withJson(
     flags
       .command('rollout')
-      .description('Set the flexibleRollout percentage of a flag in one environment (adds one if there is none)')
+      .description(
+        'Set the flexibleRollout percentage of a flag in one environment (adds one if there is none), or create and start a rollout plan with --plan',
+      )
       .argument('<flag>', 'the flag name')
       .requiredOption('--env <environment>', 'the environment')
-      .requiredOption('--percent <n>', '0 to 100', parsePercent)
+      .option('--percent <n>', '0 to 100', parsePercent)
+      .option('--plan <milestones>', 'a rollout plan: increasing percentages, e.g. 1,5,25,50,100', parseMilestones)
+      .option(
+        '--every <duration>',
+        'with --plan: hold each milestone this long (30s, 15m, 1h, 2d); by hand without',
+        parseDuration,
+      )
       .option('--project <key>', 'the project (needed when several projects have the flag)'),
   ).action(
     async (
       name: string,
-      options: { env: string; percent: number; project?: string; json?: boolean },
+      options: { env: string; percent?: number; plan?: number[]; every?: number; project?: string; json?: boolean },
       command: Command,
     ) => {
+      if ((options.percent === undefined) === (options.plan === undefined)) {
+        throw new CliError('Pass either --percent or --plan.', 2);
+      }
+      if (options.every !== undefined && !options.plan) throw new CliError('--every goes with --plan.', 2);
       const client = context.client(command);
       const flag = await findFlag(client, name, options.project);
+      if (options.plan) {
+        const plan = await createPlan(client, flagPath(flag), options.env, {
+          milestones: options.plan,
+          ...(options.every ? { holdSeconds: options.every } : {}),
+        });
+        if (options.json) return printJson(context.io.stdout, plan);
+        return printLines(context.io.stdout, describePlan(plan));
+      }
       const after = await client.request<FlagView>(
         'POST',
         `${flagPath(flag)}/environments/${enc(options.env)}/rollout`,
@@ -203,6 +228,10 @@ export function registerFlagsCommands(program: Command, context: CommandContext)
       }
       printLines(context.io.stdout, ...lines);
     },
+  );
+
+  registerFlagPlanCommands(flags, context, async (client, name, project) =>
+    flagPath(await findFlag(client, name, project)),
   );
 }
 

@@ -18,6 +18,11 @@ const NAV = [
     label: 'Tech radar',
     icon: 'M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM12 3v18M3 12h18',
   },
+  {
+    to: '/toggles',
+    label: 'Feature toggles',
+    icon: 'M7 7h10a5 5 0 0 1 0 10H7A5 5 0 0 1 7 7zM17 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6',
+  },
   { to: '/audit', label: 'Audit log', icon: 'M7 3h8l4 4v14H7zM10 11h6M10 15h6' },
 ];
 

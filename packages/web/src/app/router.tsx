@@ -11,6 +11,8 @@ import { GroupPage } from '../features/org/group-page.js';
 import { OrgPage } from '../features/org/org-page.js';
 import { RadarEntryPage } from '../features/radar/radar-entry-page.js';
 import { RadarPage } from '../features/radar/radar-page.js';
+import { FlagPage } from '../features/toggles/flag-page.js';
+import { FlagsPage } from '../features/toggles/flags-page.js';
 import { CrashPage } from './crash-page.js';
 import { AppLayout } from './layout.js';
 import { NotFoundPage } from './not-found-page.js';
@@ -41,6 +43,8 @@ export function createAppRouter() {
         { path: 'radar', element: <RadarPage /> },
         { path: 'radar/:name', element: <RadarPage /> },
         { path: 'radar/:name/entries/:entryId', element: <RadarEntryPage /> },
+        { path: 'toggles', element: <FlagsPage /> },
+        { path: 'toggles/:project/flags/:name', element: <FlagPage /> },
         { path: 'audit', element: <AuditPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],

@@ -160,4 +160,95 @@ export const togglesMigrations: MigrationSet = {
         .execute();
     },
   },
+  /**
+   * Rollouts and governance:
+   * - toggles_plans: a rollout plan for one flag in one environment; milestones are
+   *   percentages, `current_index` is the milestone in effect (-1 before start).
+   * - toggles_plan_timeline: what happened to a plan, in order.
+   * - toggles_impact: errors and requests per flag, environment, application and
+   *   minute, as services report them; guards read a sliding window of it.
+   * - toggles_project_settings: per-project governance (four-eyes approval).
+   * - toggles_change_requests: changes waiting for approval or for their time.
+   */
+  'toggles/0002-rollouts-governance': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are untyped by design
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('toggles_plans')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project_key', 'text', (c) => c.notNull())
+        .addColumn('flag_name', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('milestones_json', 'text', (c) => c.notNull())
+        .addColumn('hold_seconds', 'integer')
+        .addColumn('guards_json', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('current_index', 'integer', (c) => c.notNull())
+        .addColumn('milestone_at', 'text')
+        .addColumn('next_at', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('toggles_plans_flag')
+        .on('toggles_plans')
+        .columns(['project_key', 'flag_name', 'environment'])
+        .execute();
+      await db.schema
+        .createTable('toggles_plan_timeline')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('plan_id', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('milestone_index', 'integer')
+        .addColumn('percent', 'integer')
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('detail_json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('toggles_plan_timeline_plan')
+        .on('toggles_plan_timeline')
+        .columns(['plan_id', 'id'])
+        .execute();
+      await db.schema
+        .createTable('toggles_impact')
+        .addColumn('project_key', 'text', (c) => c.notNull())
+        .addColumn('flag_name', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('app_name', 'text', (c) => c.notNull())
+        .addColumn('minute', 'text', (c) => c.notNull())
+        .addColumn('errors', 'bigint', (c) => c.notNull())
+        .addColumn('requests', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('toggles_impact_pk', ['project_key', 'flag_name', 'environment', 'app_name', 'minute'])
+        .execute();
+      await db.schema
+        .createTable('toggles_project_settings')
+        .addColumn('project_key', 'text', (c) => c.primaryKey())
+        .addColumn('require_approval', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('toggles_change_requests')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('project_key', 'text', (c) => c.notNull())
+        .addColumn('flag_name', 'text', (c) => c.notNull())
+        .addColumn('environment', 'text', (c) => c.notNull())
+        .addColumn('change_json', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('apply_at', 'text')
+        .addColumn('requested_by', 'text', (c) => c.notNull())
+        .addColumn('decided_by', 'text')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('toggles_change_requests_project')
+        .on('toggles_change_requests')
+        .columns(['project_key', 'status'])
+        .execute();
+    },
+  },
 };

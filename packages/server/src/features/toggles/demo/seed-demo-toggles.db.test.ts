@@ -5,8 +5,11 @@ import { createInMemoryEventLog } from '../../../platform/events/in-memory-event
 import { silentLogger } from '../../../platform/logging.js';
 import type { CatalogReader, Entity } from '../../catalog/index.js';
 import { togglesMigrations } from '../migrations.js';
+import { createGuardCheck } from '../rollouts/guard-check.js';
+import { createRolloutService } from '../rollouts/rollout-service.js';
 import { createClientService } from '../service/client-service.js';
 import { createTogglesService } from '../service/toggles-service.js';
+import { createPlansStore } from '../store/plans-store.js';
 import { createTogglesStore } from '../store/toggles-store.js';
 import { seedDemoToggles } from './seed-demo-toggles.js';
 
@@ -79,5 +82,32 @@ describe('seedDemoToggles', () => {
     expect(compiled.isEnabled('family-plan', { properties: { country: 'SE', appVersion: '4.1.0' } })).toBe(false);
     expect(compiled.isEnabled('gift-cards', {})).toBe(false);
     expect(compiled.isEnabled('payments-provider-fallback', {})).toBe(true);
+  });
+
+  it('puts the flag mid-rollout through a guarded plan when rollouts are given', async () => {
+    const fresh = await createTestDatabase({ migrations: togglesMigrations });
+    try {
+      const events = createInMemoryEventLog();
+      const membership = { groupsOf: async () => [] };
+      const toggles = createTogglesService({ store: createTogglesStore(fresh), events, membership, catalog });
+      const plans = createPlansStore(fresh);
+      const rollouts = createRolloutService({
+        plans,
+        toggles,
+        guards: createGuardCheck({ plans }),
+        events,
+        membership,
+      });
+      expect(await seedDemoToggles({ toggles, catalog, rollouts, logger: silentLogger() })).toEqual({ created: true });
+      const target = { project: 'checkout', flag: 'new-checkout-flow', environment: 'production' };
+      const plan = await rollouts.current(target);
+      expect(plan).toMatchObject({ status: 'running', currentIndex: 1, milestones: [5, 25, 50, 100] });
+      expect(plan?.guards[0]).toMatchObject({ kind: 'error-rate', action: 'rollback' });
+      const flag = await toggles.getFlag('checkout', 'new-checkout-flow');
+      expect(flag.environments.production?.enabled).toBe(true);
+      expect(flag.environments.production?.strategies[0]?.parameters.rollout).toBe('25');
+    } finally {
+      await fresh.dispose();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR } from '../../../platform/auth/actor.js';
 import type { Logger } from '../../../platform/logging.js';
 import type { CatalogReader } from '../../catalog/index.js';
 import type { Strategy } from '../model/flag-config.js';
+import type { RolloutService } from '../rollouts/rollout-service.js';
 import type { TogglesService } from '../service/toggles-service.js';
 
 /** The demo project's key. */
@@ -21,7 +22,8 @@ const strategy = (name: string, rest: Partial<Strategy> = {}): Strategy => ({
 
 /**
  * The demo's feature toggles: a `checkout` project linked to a demo component,
- * with a flag mid-rollout at 25%, a kill switch, an experiment with variants, a
+ * with a flag mid-rollout at 25% (through a guarded rollout plan when `rollouts` is
+ * given, so its timeline has something to show), a kill switch, an experiment with variants, a
  * flag targeted by constraints and one still dark, plus a client token (its
  * secret is not kept: make another under /api/toggles/tokens to connect an SDK).
  * Runs once: an existing project is left alone.
@@ -33,6 +35,7 @@ export async function seedDemoToggles(input: {
   toggles: TogglesService;
   catalog: CatalogReader;
   logger: Logger;
+  rollouts?: RolloutService;
 }): Promise<{ created: boolean }> {
   const { toggles, logger } = input;
   if ((await toggles.listProjects()).some((p) => p.key === DEMO_TOGGLES_PROJECT)) return { created: false };
@@ -61,9 +64,29 @@ export async function seedDemoToggles(input: {
       description: 'The one-page checkout',
     });
     for (const environment of everywhere) {
+      const target = { project: p, flag: 'new-checkout-flow', environment };
+      if (environment === 'production' && input.rollouts) {
+        const plan = await input.rollouts.create(actor, target, {
+          milestones: [5, 25, 50, 100],
+          holdSeconds: 86_400,
+          guards: [
+            {
+              kind: 'error-rate',
+              name: 'checkout error rate',
+              threshold: 0.05,
+              windowMinutes: 10,
+              minRequests: 100,
+              action: 'rollback',
+            },
+          ],
+          start: true,
+        });
+        await input.rollouts.advance(actor, plan.id);
+        continue;
+      }
       const percent = environment === 'production' ? 25 : 100;
-      await toggles.setRollout(actor, { project: p, flag: 'new-checkout-flow', environment, percent });
-      await toggles.setEnabled(actor, { project: p, flag: 'new-checkout-flow', environment, enabled: true });
+      await toggles.setRollout(actor, { ...target, percent });
+      await toggles.setEnabled(actor, { ...target, enabled: true });
     }
 
     await toggles.createFlag(actor, p, {

@@ -16,7 +16,7 @@ export interface Project {
 export interface Environment {
   key: string;
   name: string;
-  /** Changes here are limited to owners and admins, and are where approvals will hook in. */
+  /** Changes here are limited to owners and admins, and need approval in four-eyes projects. */
   production: boolean;
   sortOrder: number;
 }

@@ -39,3 +39,16 @@ export async function parseToggleBody<T>(c: Context<any>, schema: z.ZodType<T>):
     errors,
   );
 }
+
+/**
+ * Like `parseToggleBody` for bodies that are optional: no body at all reads as `{}`.
+ *
+ * @example
+ * const { reason } = await optionalToggleBody(c, ReasonBody);
+ */
+// biome-ignore lint/suspicious/noExplicitAny: works with any route's typed context
+export async function optionalToggleBody<T>(c: Context<any>, schema: z.ZodType<T>): Promise<T> {
+  const text = await c.req.raw.clone().text();
+  if (text.trim() === '') return schema.parse({});
+  return parseToggleBody(c, schema);
+}

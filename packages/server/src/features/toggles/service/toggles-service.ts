@@ -6,6 +6,7 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from '
 import { newId, nowIso } from '../../../platform/ids.js';
 import type { CatalogReader } from '../../catalog/index.js';
 import { ownerOf } from '../../catalog/index.js';
+import { ApprovalRequiredError } from '../governance/approval-required-error.js';
 import { clientTokenDisplayPrefix, hashClientToken, newClientToken } from '../model/client-token-text.js';
 import {
   type ConfigIssue,
@@ -106,6 +107,17 @@ export interface FlagTarget {
   project: string;
   flag: string;
   environment: string;
+  /**
+   * Set by Backbeat itself when the change comes from an approved change request or
+   * a rollout plan; such changes skip the four-eyes check (they passed it already)
+   * and name their origin in the flag's history. Routes never set it.
+   */
+  via?: ChangeOrigin;
+}
+
+export interface ChangeOrigin {
+  kind: 'change-request' | 'rollout-plan';
+  id: string;
 }
 
 export interface TogglesServiceOptions {
@@ -113,6 +125,8 @@ export interface TogglesServiceOptions {
   events: EventLog;
   membership: MembershipResolver;
   catalog?: CatalogReader;
+  /** Whether production changes of a project need an approved change request. */
+  requiresApproval?: (project: string) => Promise<boolean>;
 }
 
 /** `component:web` and `Component:default/Web` name the same entity. */
@@ -147,7 +161,7 @@ function rejectIssues(what: string, issues: ConfigIssue[]): void {
 }
 
 export function createTogglesService(options: TogglesServiceOptions): TogglesService {
-  const { store, events, membership, catalog } = options;
+  const { store, events, membership, catalog, requiresApproval } = options;
   const listeners = new Set<(revision: number) => void>();
 
   function changed(revision: number): void {
@@ -179,8 +193,9 @@ export function createTogglesService(options: TogglesServiceOptions): TogglesSer
   }
 
   /**
-   * Admins, or members of the project's owner group. Production environments use the
-   * same rule today; this is where approvals (four-eyes) will be required.
+   * Admins, or members of the project's owner group. Four-eyes projects additionally
+   * route production changes through change requests (see `changeEnvironment`); the
+   * kill switch never waits for approval.
    */
   async function assertCanChange(actor: Actor, project: Project, _environment?: Environment): Promise<void> {
     await assertCanWrite(actor, { ownerRefs: project.ownerRef ? [project.ownerRef] : [], membership });
@@ -250,6 +265,9 @@ export function createTogglesService(options: TogglesServiceOptions): TogglesSer
     const project = await requireProject(target.project);
     const environment = await requireEnvironment(target.environment);
     await assertCanChange(actor, project, environment);
+    if (environment.production && !target.via && (await requiresApproval?.(project.key))) {
+      throw new ApprovalRequiredError(project.key, environment.key);
+    }
     const before = await requireFlag(target.project, target.flag);
     if (before.archivedAt) throw new ConflictError(`Flag "${target.flag}" is archived; revive it first`);
     const current = before.environments[target.environment] as EnvironmentConfig;
@@ -263,7 +281,12 @@ export function createTogglesService(options: TogglesServiceOptions): TogglesSer
       actor,
       before,
       after,
-      { environment: target.environment, production: environment.production, ...data },
+      {
+        environment: target.environment,
+        production: environment.production,
+        ...data,
+        ...(target.via ? { via: target.via } : {}),
+      },
       revision,
     );
     changed(revision);
@@ -665,6 +688,10 @@ export function createTogglesService(options: TogglesServiceOptions): TogglesSer
       const project = await requireProject(input.project);
       const environment = await requireEnvironment(input.environment);
       await assertCanChange(actor, project, environment);
+      // An import rewrites many flags at once; in a four-eyes project production takes it only flag by flag.
+      if (environment.production && (await requiresApproval?.(project.key))) {
+        throw new ApprovalRequiredError(project.key, environment.key);
+      }
       const { payload } = input;
       const errors: FieldError[] = [];
       const warnings: FieldError[] = [];

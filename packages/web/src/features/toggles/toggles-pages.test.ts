@@ -1,0 +1,221 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createElement, type ReactElement } from 'react';
+import { renderToString } from 'react-dom/server';
+import { createMemoryRouter, RouterProvider } from 'react-router-dom';
+import { describe, expect, it } from 'vitest';
+import { FlagPage } from './flag-page.js';
+import { FlagsPage } from './flags-page.js';
+import { planKey, type RolloutPlan } from './plans-api.js';
+import {
+  type Flag,
+  type HistoryEntry,
+  type MetricsRow,
+  type Strategy,
+  type ToggleEnvironment,
+  type ToggleProject,
+  togglesKeys,
+} from './toggles-api.js';
+
+const PROJECT: ToggleProject = {
+  key: 'checkout',
+  name: 'Checkout',
+  description: 'Subscription checkout',
+  entityRef: 'component:default/checkout-web',
+  ownerRef: 'group:default/payments-squad',
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+};
+
+const ENVIRONMENTS: ToggleEnvironment[] = [
+  { key: 'development', name: 'Development', production: false, sortOrder: 0 },
+  { key: 'production', name: 'Production', production: true, sortOrder: 2 },
+];
+
+const rollout = (percent: string): Strategy => ({
+  name: 'flexibleRollout',
+  parameters: { rollout: percent, stickiness: 'default', groupId: 'new-checkout-flow' },
+  constraints: [{ contextName: 'appVersion', operator: 'SEMVER_GTE', value: '4.2.0' }],
+  segments: [],
+  variants: [],
+});
+
+const flag = (name: string, over: Partial<Flag> = {}): Flag => ({
+  id: name,
+  project: 'checkout',
+  name,
+  type: 'release',
+  description: null,
+  stale: false,
+  impressionData: false,
+  dependencies: [],
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  archivedAt: null,
+  environments: {
+    development: { enabled: true, strategies: [], variants: [], updatedAt: null },
+    production: { enabled: true, strategies: [rollout('25')], variants: [], updatedAt: '2026-01-01T01:00:00Z' },
+  },
+  ...over,
+});
+
+const FLAGS: Flag[] = [
+  flag('new-checkout-flow', { description: 'The one-page checkout' }),
+  flag('old-banner', {
+    type: 'kill-switch',
+    stale: true,
+    environments: {
+      development: { enabled: false, strategies: [], variants: [], updatedAt: null },
+      production: { enabled: false, strategies: [], variants: [], updatedAt: null },
+    },
+  }),
+];
+
+const HISTORY: HistoryEntry[] = [
+  {
+    id: 'e2',
+    at: '2026-01-01T02:00:00Z',
+    type: 'toggle.updated',
+    subject: 'toggle:checkout/new-checkout-flow',
+    actor: { kind: 'user', id: 'u1', displayName: 'Jane Admin' },
+    before: FLAGS[0],
+    after: flag('new-checkout-flow', {
+      environments: {
+        ...(FLAGS[0] as Flag).environments,
+        production: { enabled: false, strategies: [rollout('25')], variants: [], updatedAt: null },
+      },
+    }),
+    data: { action: 'killed', environment: 'production', reason: 'errors spiking' },
+  },
+];
+
+const METRICS: MetricsRow[] = [
+  {
+    flag: 'new-checkout-flow',
+    environment: 'production',
+    appName: 'a',
+    hour: '2026-01-01T10:00:00Z',
+    yes: 30,
+    no: 70,
+    variants: {},
+  },
+  {
+    flag: 'new-checkout-flow',
+    environment: 'production',
+    appName: 'b',
+    hour: '2026-01-01T10:00:00Z',
+    yes: 5,
+    no: 5,
+    variants: { blue: 5, disabled: 5 },
+  },
+];
+
+const PLAN: RolloutPlan = {
+  id: 'p1',
+  project: 'checkout',
+  flag: 'new-checkout-flow',
+  environment: 'production',
+  milestones: [5, 25, 50, 100],
+  holdSeconds: 3600,
+  guards: [
+    {
+      kind: 'error-rate',
+      name: 'checkout errors',
+      threshold: 0.05,
+      windowMinutes: 10,
+      minRequests: 100,
+      action: 'rollback',
+    },
+  ],
+  status: 'running',
+  currentIndex: 1,
+  milestoneAt: '2026-01-01T01:00:00Z',
+  nextAt: '2026-01-01T02:00:00Z',
+  createdBy: 'user:default/jane',
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T01:00:00Z',
+  timeline: [
+    {
+      id: 't1',
+      planId: 'p1',
+      at: '2026-01-01T00:00:00Z',
+      kind: 'milestone-reached',
+      milestoneIndex: 0,
+      percent: 5,
+      actor: 'jane',
+      detail: {},
+    },
+    {
+      id: 't2',
+      planId: 'p1',
+      at: '2026-01-01T01:00:00Z',
+      kind: 'milestone-reached',
+      milestoneIndex: 1,
+      percent: 25,
+      actor: 'system',
+      detail: {},
+    },
+  ],
+};
+
+/** Renders a page at a path with the toggles queries already answered, as the server would. */
+function render(path: string, pattern: string, page: () => ReactElement | null): string {
+  const client = new QueryClient();
+  client.setQueryData(togglesKeys.projects(), [PROJECT]);
+  client.setQueryData(togglesKeys.environments(), ENVIRONMENTS);
+  client.setQueryData(togglesKeys.flags('checkout'), FLAGS);
+  client.setQueryData(
+    togglesKeys.stale(),
+    new Map([['checkout/new-checkout-flow', [{ reason: 'no-evaluations', detail: 'not evaluated for 30 days' }]]]),
+  );
+  client.setQueryData(togglesKeys.flag('checkout', 'new-checkout-flow'), FLAGS[0]);
+  client.setQueryData(togglesKeys.history('checkout', 'new-checkout-flow'), HISTORY);
+  client.setQueryData(togglesKeys.metrics('checkout', 'new-checkout-flow', 'production'), METRICS);
+  client.setQueryData(planKey('checkout', 'new-checkout-flow', 'production'), PLAN);
+  const router = createMemoryRouter([{ path: pattern, element: createElement(page) }], { initialEntries: [path] });
+  return renderToString(createElement(QueryClientProvider, { client }, createElement(RouterProvider, { router })));
+}
+
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+describe('toggles pages', () => {
+  it('lists the project flags in the production tab: switch, rollout, stale mark, links', () => {
+    const html = render('/toggles', '/toggles', FlagsPage);
+    expect(html).toMatch(/data-testid="env-tab-production"[^>]*>Production/);
+    expect(html).toMatch(/aria-selected="true"[^>]*data-testid="env-tab-production"/);
+    expect(html).toContain('href="/toggles/checkout/flags/new-checkout-flow?env=production"');
+    const rows = html.split('data-testid="flag-row"').slice(1);
+    expect(rows).toHaveLength(2);
+    expect(text(rows[0] ?? '')).toMatch(/release on 25% 25% if 1 constraint/);
+    expect(text(rows[1] ?? '')).toMatch(/old-banner stale kill-switch off – nobody/);
+    // Stale by the server's report, and stale by hand.
+    expect(rows[0]).toMatch(/title="not evaluated for 30 days" data-testid="stale-marker"/);
+    expect(rows[1]).toMatch(/title="marked stale" data-testid="stale-marker"/);
+  });
+
+  it('filters the list by the search in the URL', () => {
+    const html = render('/toggles?project=checkout&env=development&q=banner', '/toggles', FlagsPage);
+    expect(html.match(/data-testid="flag-row"/g)).toHaveLength(1);
+    expect(html).toContain('data-flag="old-banner"');
+    expect(html).toMatch(/aria-selected="true"[^>]*data-testid="env-tab-development"/);
+  });
+
+  it('shows a flag: switches, the strategy editor, exposure, plan timeline and history with the kill reason', () => {
+    const html = render('/toggles/checkout/flags/new-checkout-flow', '/toggles/:project/flags/:name', FlagPage);
+    const plain = text(html);
+    expect(html).toMatch(/role="switch" aria-checked="true"[^>]*data-testid="switch-production"/);
+    expect(html).toMatch(/data-testid="rollout-input"[^>]*value="25"/);
+    expect(html).toMatch(/data-testid="constraint-operator"/);
+    expect(html).toMatch(/<option value="SEMVER_GTE" selected="">/);
+    expect(html).toMatch(/data-testid="constraint-value"[^>]*value="4.2.0"/);
+    expect(html).toContain('data-testid="kill-switch"');
+    expect(html).toContain('aria-label="Exposure: 35 yes, 75 no"');
+    expect(plain).toMatch(/32 ?% exposed/);
+    expect(plain).toMatch(/Variants handed out: blue 5\b/);
+    expect(html.match(/data-state="reached"/g)).toHaveLength(1);
+    expect(html.match(/data-state="current"/g)).toHaveLength(1);
+    expect(plain).toContain('error rate above 5% over 10 min');
+    expect(plain).toContain('Advance now');
+    expect(plain).toMatch(/“ ?errors spiking ?”/);
+    expect(plain).toMatch(/production switch on → off/);
+  });
+});
