@@ -187,9 +187,13 @@ describe('unleash-client against Backbeat', () => {
     await server.api('PATCH', '/api/toggles/projects/checkout/flags/staging-only', { description: 'streamed' });
     const updated = await events.next();
     expect(updated.value?.event).toBe('unleash-updated');
-    const payload = JSON.parse(updated.value?.data ?? '{}');
-    expect(payload.features.find((f: { name: string }) => f.name === 'staging-only').description).toBe('streamed');
-    expect(Number(updated.value?.id)).toBe(payload.meta.revisionId);
+    // A delta, as Unleash streams: only the flag that changed in this scope.
+    const delta = JSON.parse(updated.value?.data ?? '{}');
+    expect(delta.events).toEqual([
+      expect.objectContaining({ type: 'feature-updated', feature: expect.objectContaining({ name: 'staging-only' }) }),
+    ]);
+    expect(delta.events[0].feature.description).toBe('streamed');
+    expect(Number(updated.value?.id)).toBe(delta.events[0].eventId);
   });
 
   it('sends register and metrics, which Backbeat keeps per flag, environment, app and hour', async () => {

@@ -1,7 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { AppEnv } from '../../../platform/http/app-env.js';
 import { problemResponses } from '../../../platform/http/openapi-schemas.js';
 import { parseJsonBody } from '../../../platform/http/parse-json-body.js';
@@ -11,9 +10,10 @@ import { clientTokenFromHeader } from '../model/client-token-text.js';
 import type { ClientToken, TokenType } from '../model/records.js';
 import type { ChangeFeed } from '../service/change-feed.js';
 import type { ClientScope, ClientService } from '../service/client-service.js';
+import { createClientStreamHub, type StreamSink } from '../service/client-stream-hub.js';
 
-/** Comment lines keep proxies from closing an idle stream. */
-const HEARTBEAT_MS = 15_000;
+/** Events a stream may have waiting for its reader before it is ended. */
+const MAX_QUEUED_EVENTS = 1_000;
 
 const RegisterBody = z.looseObject({
   appName: z.string().min(1),
@@ -84,6 +84,7 @@ export function registerClientRoutes(
   options: { client: ClientService; feed: ChangeFeed },
 ): void {
   const { client, feed } = options;
+  const hub = createClientStreamHub({ client, feed });
   documentClientRoutes(app);
 
   app.get('/api/client/features', async (c) => {
@@ -142,52 +143,49 @@ export function registerClientRoutes(
   app.get('/api/client/streaming', async (c) => {
     const token = await requireClientToken(c, client, 'client');
     const scope = scopeOf(c, token);
-    const inlineSegments = false;
-    const first = await client.features(scope, { inlineSegments });
-    return streamSSE(c, async (stream) => {
-      let lastContent = first.content;
-      let sending = Promise.resolve();
-      let closed = false;
-      let offClose: () => void = () => undefined;
-      const send = (event: string, body: string, revision: number) => {
-        sending = sending
-          .then(() => (closed ? undefined : stream.writeSSE({ event, data: body, id: String(revision) })))
-          .catch(() => undefined);
-        return sending;
-      };
-      await send('unleash-connected', first.body, first.revision);
-      const unsubscribe = feed.subscribe(() => {
-        sending = sending
-          .then(async () => {
-            if (closed) return;
-            const next = await client.features(scope, { inlineSegments });
-            // Only changes in this token's scope are sent.
-            if (next.content === lastContent) return;
-            lastContent = next.content;
-            await stream.writeSSE({ event: 'unleash-updated', data: next.body, id: String(next.revision) });
-          })
-          .catch(() => undefined);
-      });
-      const heartbeat = setInterval(() => {
-        sending = sending
-          .then(() => (closed ? undefined : stream.write(': heartbeat\n\n')))
-          .then(
-            () => undefined,
-            () => undefined,
-          );
-      }, HEARTBEAT_MS);
-      // Ends when the client goes away or the server stops, so shutdown is not held open.
-      await new Promise<void>((resolve) => {
-        const end = () => {
-          closed = true;
-          resolve();
-        };
-        stream.onAbort(end);
-        offClose = feed.onClose(end);
-      });
-      offClose();
-      clearInterval(heartbeat);
-      unsubscribe();
+    let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+    let leave: (() => void) | undefined;
+    let closed = false;
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      leave?.();
+    };
+    // A plain byte stream: every stream of a scope is handed the same encoded event.
+    const body = new ReadableStream<Uint8Array>({
+      start: (c) => {
+        controller = c;
+      },
+      cancel: finish,
+    });
+    const sink: StreamSink = {
+      write(bytes) {
+        if (closed || !controller) return;
+        // A reader this far behind is gone or stuck: it reconnects and gets the full payload.
+        if ((controller.desiredSize ?? 0) < -MAX_QUEUED_EVENTS) {
+          sink.end();
+          return;
+        }
+        controller.enqueue(bytes);
+      },
+      end() {
+        if (closed) return;
+        finish();
+        try {
+          controller?.close();
+        } catch {
+          // Already closed by the reader.
+        }
+      },
+    };
+    leave = await hub.join(scope, sink);
+    if (closed) leave();
+    return c.body(body, 200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      // Tells the HTTP server not to wait for the end of the body to size it.
+      'transfer-encoding': 'chunked',
     });
   });
 }
@@ -245,7 +243,7 @@ function documentClientRoutes(app: OpenAPIHono<AppEnv>): void {
     tags,
     security,
     summary:
-      'Server-Sent Events: unleash-connected with the full payload, then unleash-updated on every change in scope',
+      'Server-Sent Events: unleash-connected with the full payload, then unleash-updated with the delta events (`{ events: [...] }`, as Unleash streams) of every change in scope',
     responses: { 200: { description: 'text/event-stream' }, ...problemResponses(401, 403) },
   });
 }

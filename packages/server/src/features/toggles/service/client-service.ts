@@ -1,12 +1,24 @@
 import { createHash } from 'node:crypto';
+import type { EventLog } from '../../../platform/events/event-log.js';
 import { nowIso } from '../../../platform/ids.js';
 import { buildClientPayload, type ClientFeaturesPayload } from '../model/client-payload.js';
 import { hashClientToken } from '../model/client-token-text.js';
 import type { ClientToken } from '../model/records.js';
 import type { ApplicationInstance, MetricsSummaryRow, TogglesStore } from '../store/toggles-store.js';
+import { createTokenCache } from './token-cache.js';
 
 /** Tokens record their last use at most this often, so reads do not turn into writes. */
 const TOKEN_USE_INTERVAL_MS = 60_000;
+
+/**
+ * How long an authenticated token is trusted without a query. Revocations in this
+ * process take effect at once; other processes sharing the database honour them
+ * within this time.
+ */
+export const TOKEN_CACHE_TTL_MS = 5_000;
+
+/** Events after which cached tokens may no longer be valid. */
+const TOKEN_INVALIDATING_EVENTS = ['toggle.token.revoked', 'toggle.project.deleted'];
 
 /** What a client token may read: one project (or `*`) in one environment. */
 export interface ClientScope {
@@ -80,16 +92,61 @@ export function hourOf(time: string | number | undefined): string {
   return valid.toISOString();
 }
 
-export function createClientService(options: { store: TogglesStore }): ClientService {
+export function createClientService(options: {
+  store: TogglesStore;
+  /** Clears cached tokens when one is revoked; without it only the TTL ends them. */
+  events?: EventLog;
+  /** The current revision, e.g. the change feed's in-memory copy; default a query per call. */
+  revision?: () => Promise<number>;
+  tokenCacheTtlMs?: number;
+  /** Milliseconds since the epoch; tests move it to expire cached tokens. */
+  now?: () => number;
+}): ClientService {
   const { store } = options;
+  const currentRevision = options.revision ?? (() => store.revision());
   const cache = new Map<string, ClientFeatures>();
+  const building = new Map<string, Promise<ClientFeatures>>();
   const lastUse = new Map<string, number>();
+  const tokens = createTokenCache({
+    ttlMs: options.tokenCacheTtlMs ?? TOKEN_CACHE_TTL_MS,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  for (const type of TOKEN_INVALIDATING_EVENTS) options.events?.subscribe(type, () => tokens.clear());
+
+  async function buildFeatures(scope: ClientScope, inlineSegments: boolean, revision: number): Promise<ClientFeatures> {
+    const [flags, segments] = await Promise.all([
+      store.listFlags({ project: scope.project }),
+      store.listSegments(scope.project),
+    ]);
+    const projects = scope.project === '*' ? [...new Set(flags.map((f) => f.project))].sort() : [scope.project];
+    const payload = buildClientPayload({
+      flags,
+      segments,
+      environment: scope.environment,
+      projects,
+      revision,
+      queryHash: queryHashOf(scope, inlineSegments),
+      inlineSegments,
+    });
+    return {
+      payload,
+      body: JSON.stringify(payload),
+      content: JSON.stringify({ features: payload.features, segments: payload.segments ?? [] }),
+      etag: payload.meta.etag,
+      revision,
+    };
+  }
 
   return {
     async authenticate(rawToken) {
       if (!rawToken) return undefined;
-      const token = await store.findTokenByHash(hashClientToken(rawToken));
-      if (!token || token.revokedAt) return undefined;
+      const hash = hashClientToken(rawToken);
+      let token = tokens.get(hash);
+      if (!token) {
+        token = await store.findTokenByHash(hash);
+        if (!token || token.revokedAt) return undefined;
+        tokens.set(hash, token);
+      }
       const now = Date.now();
       if ((lastUse.get(token.id) ?? 0) + TOKEN_USE_INTERVAL_MS < now) {
         lastUse.set(token.id, now);
@@ -99,40 +156,34 @@ export function createClientService(options: { store: TogglesStore }): ClientSer
     },
 
     async etagOf(scope, { inlineSegments }) {
-      const revision = await store.revision();
+      const revision = await currentRevision();
       return `"${queryHashOf(scope, inlineSegments)}:${revision}:v1"`;
     },
 
     async features(scope, { inlineSegments }) {
       // The revision is read first: a payload built afterwards is at least that new.
-      const revision = await store.revision();
+      const revision = await currentRevision();
       const key = `${scope.project}\u0000${scope.environment}\u0000${inlineSegments}`;
       const cached = cache.get(key);
       if (cached && cached.revision === revision) return cached;
-      const [flags, segments] = await Promise.all([
-        store.listFlags({ project: scope.project }),
-        store.listSegments(scope.project),
-      ]);
-      const projects = scope.project === '*' ? [...new Set(flags.map((f) => f.project))].sort() : [scope.project];
-      const payload = buildClientPayload({
-        flags,
-        segments,
-        environment: scope.environment,
-        projects,
-        revision,
-        queryHash: queryHashOf(scope, inlineSegments),
-        inlineSegments,
-      });
-      const content = JSON.stringify({ features: payload.features, segments: payload.segments ?? [] });
-      const built: ClientFeatures = {
-        payload,
-        body: JSON.stringify(payload),
-        content,
-        etag: payload.meta.etag,
-        revision,
-      };
-      cache.set(key, built);
-      return built;
+      // Callers asking for the same scope and revision at once (streams after a change) share one build.
+      const buildKey = `${key}\u0000${revision}`;
+      const inProgress = building.get(buildKey);
+      if (inProgress) return inProgress;
+      const build = buildFeatures(scope, inlineSegments, revision).then(
+        (built) => {
+          building.delete(buildKey);
+          const current = cache.get(key);
+          if (!current || current.revision <= revision) cache.set(key, built);
+          return built;
+        },
+        (error: unknown) => {
+          building.delete(buildKey);
+          throw error;
+        },
+      );
+      building.set(buildKey, build);
+      return build;
     },
 
     async register(token, report) {
