@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   openObjectReader,
   parseTreeObject,
+  readHeadRef,
   readLooseObject,
   serializeTreeObject,
   treeOfCommit,
@@ -78,5 +79,21 @@ describe('object database', () => {
     await git(gitDir, ['prune-packed']);
     expect(readLooseObject(gitDir, head)).toBeUndefined();
     expect(readLooseObject(gitDir, 'not-an-id')).toBeUndefined();
+  });
+
+  it('reads HEAD of a bare repository from its files, loose or packed, as git resolves it', async () => {
+    const repo = await createTestRepo({ 'a.txt': 'a\n' });
+    repos.push(repo);
+    const bare = `${repo.dir}.git`;
+    await runGit(['clone', '--quiet', '--mirror', repo.dir, bare]);
+    const resolve = async () => (await git(bare, ['rev-parse', 'HEAD'])).toString().trim();
+    // A fresh mirror keeps its refs packed.
+    expect(readHeadRef(bare)).toEqual({ ref: 'refs/heads/main', commit: await resolve() });
+    await repo.commit({ 'a.txt': 'b\n' });
+    await git(bare, ['fetch', '--quiet', 'origin']);
+    expect(readHeadRef(bare)).toEqual({ ref: 'refs/heads/main', commit: await resolve() });
+    // A detached HEAD is not a branch: left to git.
+    await git(bare, ['update-ref', '--no-deref', 'HEAD', await resolve()]);
+    expect(readHeadRef(bare)).toBeUndefined();
   });
 });

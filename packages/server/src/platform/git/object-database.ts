@@ -174,3 +174,30 @@ export function readLooseObject(gitDir: string, id: string): GitObject | undefin
   const [type] = raw.toString('utf8', 0, nul).split(' ');
   return { type: type as GitObject['type'], data: raw.subarray(nul + 1) };
 }
+
+/**
+ * What a bare repository's HEAD points to, read from its files: the branch ref and its
+ * commit (loose ref first, then packed-refs). Undefined for anything less plain (a
+ * detached HEAD, a missing branch, another ref storage), where callers ask git.
+ *
+ * @example
+ * readHeadRef(mirrorDir) // { ref: 'refs/heads/main', commit: '3f2a…' }
+ */
+export function readHeadRef(gitDir: string): { ref: string; commit: string } | undefined {
+  try {
+    const head = /^ref: (refs\/heads\/\S+)\n?$/.exec(readFileSync(join(gitDir, 'HEAD'), 'utf8'));
+    const ref = head?.[1];
+    if (!ref || ref.includes('..')) return undefined;
+    let commit: string | undefined;
+    try {
+      commit = readFileSync(join(gitDir, ref), 'utf8').trim();
+    } catch {
+      for (const line of readFileSync(join(gitDir, 'packed-refs'), 'utf8').split('\n')) {
+        if (line.endsWith(` ${ref}`)) commit = line.slice(0, line.indexOf(' '));
+      }
+    }
+    return commit && /^[0-9a-f]{40}$/.test(commit) ? { ref, commit } : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -100,6 +100,17 @@ const WAVE_DONE: readonly TargetState[] = ['merged', 'closed', 'no-change'];
  * const runner = createTargetRunner({ store, catalog, queue, events, logger, dataDir });
  * runner.registerJobs();
  */
+/** The columns of a cached plan that changed nothing (or whose repository is not a target). */
+const NO_CHANGE = {
+  status: 'no-change',
+  change_commit: null,
+  change_tree: null,
+  diff: null,
+  diff_files: 0,
+  diff_additions: 0,
+  diff_deletions: 0,
+} as const;
+
 export function createTargetRunner(deps: TargetRunnerDeps) {
   const { store, catalog, queue, events, logger, codeHosts } = deps;
   const mirrorsDir = join(deps.dataDir, 'mirrors');
@@ -178,12 +189,17 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
       const base = await resolveBase(mirrorDir);
       const entity = await entityOf(target.entity_ref);
-      // One cat-file process serves the manifests and the in-memory plan.
-      const reader = openObjectReader(mirrorDir);
+      // One cat-file process serves the manifests and the in-memory plan; a cached
+      // plan needs neither, so it is started only when asked for.
+      let reader: ObjectReader | undefined;
+      const readerOf = () => {
+        if (!reader) reader = openObjectReader(mirrorDir);
+        return reader;
+      };
       try {
-        await planOnBase({ target, shift, spec, attempt, mirrorDir, base, entity, reader });
+        await planOnBase({ target, shift, spec, attempt, mirrorDir, base, entity, readerOf });
       } finally {
-        reader.close();
+        reader?.close();
       }
     });
   }
@@ -196,17 +212,9 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     mirrorDir: string;
     base: { branch: string; commit: string };
     entity: Entity | undefined;
-    reader: ObjectReader;
+    readerOf: () => ObjectReader;
   }): Promise<void> {
-    const { target, shift, spec, attempt, mirrorDir, base, entity, reader } = input;
-    if (spec.spec.targets.dependency) {
-      const match = await dependencyMatch(reader, base.commit, spec);
-      if (!match.matched) {
-        await settleNoChange(target, attempt, match.reason, base);
-        return;
-      }
-    }
-
+    const { target, shift, spec, attempt, mirrorDir, base, entity, readerOf } = input;
     const rendered = renderChangeTemplate(spec.spec.change, {
       shift: { name: spec.metadata.name, description: spec.metadata.description, owner: spec.metadata.owner },
       entity: entity ?? { metadata: { name: target.entity_ref } },
@@ -221,11 +229,12 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       BACKBEAT_REPOSITORY: target.repository,
       BACKBEAT_BASE_BRANCH: base.branch,
     };
-    // Keyed by what decides the content: the steps (and what commands see), repository
-    // and base. Commit metadata is left out, so any shift with these steps reuses the tree.
+    // Keyed by what decides the outcome: the dependency condition, the steps (and what
+    // commands see), repository and base. Commit metadata is left out, so any shift
+    // with these targets and steps reuses the answer and the tree.
     const commands = spec.spec.steps.some((step) => step.type === 'command');
     const cacheKey = createHash('sha256')
-      .update(JSON.stringify([spec.spec.steps, commands ? env : null]))
+      .update(JSON.stringify([spec.spec.targets.dependency ?? null, spec.spec.steps, commands ? env : null]))
       .update(`\0${target.repository}\0${base.commit}`)
       .digest('hex');
 
@@ -236,31 +245,41 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       if (!changeCommit) outcome = undefined;
     }
     let log = outcome?.log ?? '';
+    if (!outcome && spec.spec.targets.dependency) {
+      const match = await dependencyMatch(readerOf(), base.commit, spec);
+      if (!match.matched) {
+        log = match.reason;
+        outcome = { ...NO_CHANGE, key: cacheKey, log, created_at: nowIso() };
+        await store.cachePlan(outcome);
+      }
+    }
     if (!outcome) {
       try {
         const result = await computeChange({
           mirrorDir,
-          reader,
+          reader: readerOf(),
           baseCommit: base.commit,
           steps: spec.spec.steps,
           commit,
           env,
         });
         log = result.log;
-        const changed = result.status === 'changed';
-        changeCommit = changed ? result.commit : undefined;
-        outcome = {
-          key: cacheKey,
-          status: result.status,
-          change_commit: null,
-          change_tree: changed ? result.tree : null,
-          diff: changed ? result.diff : null,
-          diff_files: changed ? result.stats.files : 0,
-          diff_additions: changed ? result.stats.additions : 0,
-          diff_deletions: changed ? result.stats.deletions : 0,
-          log: result.log,
-          created_at: nowIso(),
-        };
+        changeCommit = result.status === 'changed' ? result.commit : undefined;
+        outcome =
+          result.status === 'changed'
+            ? {
+                key: cacheKey,
+                status: 'changed',
+                change_commit: null,
+                change_tree: result.tree,
+                diff: result.diff,
+                diff_files: result.stats.files,
+                diff_additions: result.stats.additions,
+                diff_deletions: result.stats.deletions,
+                log,
+                created_at: nowIso(),
+              }
+            : { ...NO_CHANGE, key: cacheKey, log, created_at: nowIso() };
         await store.cachePlan(outcome);
       } catch (error) {
         if (!(error instanceof PlanError)) throw error;
