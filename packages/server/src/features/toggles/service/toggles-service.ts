@@ -276,6 +276,8 @@ export function createTogglesService(options: TogglesServiceOptions): TogglesSer
       await tx.setEnvironmentState(before.id, target.environment, next, nowIso());
       await tx.updateFlag(before.id, {}, nowIso());
     });
+    // Streams first: connected SDKs should not wait for the history write.
+    changed(revision);
     const after = await requireFlag(target.project, target.flag);
     await recordFlagChange(
       actor,
@@ -289,7 +291,6 @@ export function createTogglesService(options: TogglesServiceOptions): TogglesSer
       },
       revision,
     );
-    changed(revision);
     return after;
   }
 
@@ -554,6 +555,8 @@ export function createTogglesService(options: TogglesServiceOptions): TogglesSer
         }
         await tx.updateFlag(before.id, {}, at);
       });
+      // Streams first: a kill must reach SDKs without waiting for the history write.
+      changed(revision);
       const after = await requireFlag(input.project, input.flag);
       await recordFlagChange(
         actor,
@@ -562,7 +565,6 @@ export function createTogglesService(options: TogglesServiceOptions): TogglesSer
         { action: 'killed', reason: input.reason, environments: targets.map((e) => e.key) },
         revision,
       );
-      changed(revision);
       return after;
     },
 
