@@ -22,7 +22,8 @@ async function commit(repoPath: string, file: string, content: string) {
 }
 
 async function until(what: string, done: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  // Generous: under a full CI run the PostgreSQL queue can take tens of seconds to reach the job.
+  const deadline = Date.now() + 100_000;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -40,7 +41,7 @@ beforeAll(async () => {
       (await h.store.entityStates()).filter((s) => s.entity_ref.startsWith('component:')).length ===
       h.demo.repos.length,
   );
-});
+}, 150_000);
 afterAll(() => h?.dispose());
 
 describe('tech health follows the catalog', () => {
@@ -70,5 +71,5 @@ describe('tech health follows the catalog', () => {
     expect((await h.health.service.rollup('group:default/cadence-engineering')).components).toBe(before - 1);
     // History stays, so trends keep the past.
     expect((await h.health.service.entityHistory(ref)).results.length).toBeGreaterThan(0);
-  });
+  }, 150_000);
 });
