@@ -438,6 +438,13 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   async function publish(targetId: string, context: JobContext): Promise<void> {
     const loaded = await load(targetId);
+    // Killed after publishing but before the checks were routed: finish that part.
+    if (loaded && isAwaitingCheckRouting(loaded.target)) {
+      await withRetries(loaded.target, context, [loaded.target.state], PUBLISH_TARGET_JOB, () =>
+        routeChecks(loaded.target, loaded.spec),
+      );
+      return;
+    }
     if (loaded?.target.state !== 'scheduled') return;
     const { target, shift, spec } = loaded;
     // Paused or closed: resume queues the publish again; close closes the target.
@@ -529,11 +536,24 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
         subject: target.entity_ref,
         data: { shift: shift.name, branch: target.branch, commit: target.change_commit },
       });
-      if (!(await store.transition(target.id, ['published'], 'checks-pending'))) return;
-      // Most repositories of a fleet declare no checks: settle that here instead of a job of its own.
-      if (await checksToRun(target, mirrorDir)) await enqueue(CHECK_TARGET_JOB, target.id);
-      else await settleWithoutChecks(target.id);
+      await routeChecks({ ...target, state: 'published', checks: 'pending' }, spec, mirrorDir);
     });
+  }
+
+  function isAwaitingCheckRouting(target: TargetRow): boolean {
+    return target.state === 'checks-pending' || (target.state === 'published' && target.checks === 'pending');
+  }
+
+  /**
+   * After a publish: a check job when there is something to check, else settled here
+   * (most repositories of a fleet declare no checks). Safe to repeat: transitions are
+   * compare-and-set and the check job is keyed by target.
+   */
+  async function routeChecks(target: TargetRow, spec: ShiftSpec, mirrorDir?: string): Promise<void> {
+    if (target.state === 'published' && !(await store.transition(target.id, ['published'], 'checks-pending'))) return;
+    const dir = mirrorDir ?? (await ensureChangeCommit(target, spec.spec.change.author));
+    if (await checksToRun(target, dir)) await enqueue(CHECK_TARGET_JOB, target.id);
+    else await settleWithoutChecks(target.id);
   }
 
   /** Whether a published change has checks to run or CI to wait for (a broken checks file counts: the check job reports it). */
