@@ -31,8 +31,13 @@ export interface StepFiles {
  * await applyBuiltinStep(step, diskFiles(worktreeDir));
  */
 export function diskFiles(workdir: string): StepFiles {
-  // findWorkdirFile resolves symlinks, so its relative path is relative to the real root.
-  const absolute = async (file: string) => join(await realpath(workdir), file);
+  // findWorkdirFile resolves symlinks, so its relative path is relative to the real root
+  // (resolved once per work tree, not once per file).
+  let root: Promise<string> | undefined;
+  const absolute = async (file: string) => {
+    if (!root) root = realpath(workdir);
+    return join(await root, file);
+  };
   return {
     find: async (file) => (await findWorkdirFile(workdir, file))?.file,
     list: () => listWorkdirFiles(workdir),
