@@ -1,7 +1,7 @@
 import type { Actor, MembershipResolver } from '../../../platform/auth/actor.js';
 import { assertAdmin, assertCanWrite } from '../../../platform/auth/authorize.js';
 import type { EventLog } from '../../../platform/events/event-log.js';
-import { type FieldError, NotFoundError, ValidationError } from '../../../platform/http/problem.js';
+import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../../platform/http/problem.js';
 import { newId, nowIso } from '../../../platform/ids.js';
 import type { Logger } from '../../../platform/logging.js';
 import { type CatalogReader, type Entity, ownerOf } from '../../catalog/index.js';
@@ -25,10 +25,15 @@ import { buildGroupTree } from './group-tree.js';
 import {
   burndown,
   type CheckPassRate,
+  type CheckTrend,
+  checkTrends,
+  type EntityRollupRow,
   type EntityStanding,
+  entityRows,
   type LeaderboardRow,
   lastDays,
   leaderboard,
+  type PassRatePoint,
   passRates,
   type TrackRollup,
   trackRollup,
@@ -54,6 +59,8 @@ export interface EntityHealth {
   certifications: TrackCertification[];
   results: CheckResult[];
   facts: Record<string, { facts: unknown; collectedAt: string | null; checkedAt: string; error: string | null }>;
+  /** What the asking actor may do here (present when the read names a viewer). */
+  viewer?: { canChange: boolean };
 }
 
 export interface GroupRollup {
@@ -62,6 +69,15 @@ export interface GroupRollup {
   checks: CheckPassRate[];
   tracks: TrackRollup[];
   leaderboard: LeaderboardRow[];
+  /** Each component in scope with its levels and pass rate (when asked for). */
+  entities?: EntityRollupRow[];
+}
+
+export interface GroupCheckTrend {
+  group: { ref: string; title: string; type: string | null };
+  /** Pass rate over every check, per day. */
+  overall: PassRatePoint[];
+  checks: CheckTrend[];
 }
 
 export interface CampaignView {
@@ -232,6 +248,34 @@ export function createHealthService(deps: HealthServiceDeps) {
   }
 
   /** Stored states with statuses only (roll-ups need no messages). */
+  /**
+   * A group and the standings in its scope: components owned by it or a group
+   * under it that some check or track concerns (an API no check applies to is not
+   * a component to count).
+   */
+  async function groupScope(groupRef: string) {
+    const ref = normaliseRef(groupRef, 'group');
+    if (!ref)
+      throw new ValidationError(`"${groupRef}" is not a group ref`, [
+        { field: 'group', message: 'use group:namespace/name' },
+      ]);
+    const tree = buildGroupTree(await catalog.findEntities({ key: 'kind', match: { in: ['group'] } }));
+    const node = tree.get(ref);
+    if (!node) throw new NotFoundError(`No group ${ref}`);
+    const within = tree.descendants(ref);
+    const scoped = (await standings()).filter(
+      (s) =>
+        s.ownerRef &&
+        within.has(s.ownerRef) &&
+        (s.certifications.length > 0 || s.results.some((r) => r.status !== 'not-applicable')),
+    );
+    return { group: { ref, title: node.title, type: node.type }, tree, scoped };
+  }
+
+  function trendDays(days: number | undefined): string[] {
+    return lastDays(nowIso(), Math.min(Math.max(days ?? 30, 1), 366));
+  }
+
   async function standings(): Promise<EntityStanding[]> {
     return (await store.entityStates()).map((row) => ({
       entityRef: row.entity_ref,
@@ -357,7 +401,11 @@ export function createHealthService(deps: HealthServiceDeps) {
       return out;
     },
 
-    async entityHealth(ref: string): Promise<EntityHealth> {
+    /**
+     * An entity's results, levels and facts. With a `viewer`, also whether that
+     * actor may change it (attest, re-check): its owners and admins may.
+     */
+    async entityHealth(ref: string, options: { viewer?: Actor } = {}): Promise<EntityHealth> {
       const entityRef = normaliseRef(ref, 'component');
       if (!entityRef)
         throw new ValidationError(`"${ref}" is not an entity ref`, [
@@ -376,13 +424,15 @@ export function createHealthService(deps: HealthServiceDeps) {
           error: row.error,
         };
       }
+      const owner = ownerOf(entity);
       return {
         entityRef,
-        ownerRef: ownerOf(entity)?.toLowerCase() ?? null,
+        ownerRef: owner?.toLowerCase() ?? null,
         evaluatedAt: state?.evaluated_at ?? null,
         certifications: state ? JSON.parse(state.certifications_json) : [],
         results: state ? health.expand(JSON.parse(state.results_json) as StoredResult[]) : [],
         facts,
+        ...(options.viewer ? { viewer: { canChange: await mayChange(options.viewer, owner) } } : {}),
       };
     },
 
@@ -440,41 +490,42 @@ export function createHealthService(deps: HealthServiceDeps) {
         after: { check: input.check, status: input.status, expiresAt, note: input.note },
       });
       await service.evaluate({ entityRefs: [entityRef] });
-      return service.entityHealth(entityRef);
+      return service.entityHealth(entityRef, { viewer: actor });
     },
 
-    /** Pass rate per check, certification distribution and trend, and leaderboard for a group and the groups under it. */
-    async rollup(groupRef: string, options: { days?: number } = {}): Promise<GroupRollup> {
-      const ref = normaliseRef(groupRef, 'group');
-      if (!ref)
-        throw new ValidationError(`"${groupRef}" is not a group ref`, [
-          { field: 'group', message: 'use group:namespace/name' },
-        ]);
-      const tree = buildGroupTree(await catalog.findEntities({ key: 'kind', match: { in: ['group'] } }));
-      const node = tree.get(ref);
-      if (!node) throw new NotFoundError(`No group ${ref}`);
-      const within = tree.descendants(ref);
-      const all = await standings();
-      // Only what some check or track concerns: an API no check applies to is not a component to count.
-      const scoped = all.filter(
-        (s) =>
-          s.ownerRef &&
-          within.has(s.ownerRef) &&
-          (s.certifications.length > 0 || s.results.some((r) => r.status !== 'not-applicable')),
-      );
+    /**
+     * Pass rate per check, certification distribution and trend, and leaderboard for
+     * a group and the groups under it; with `entities`, every component in scope too.
+     */
+    async rollup(groupRef: string, options: { days?: number; entities?: boolean } = {}): Promise<GroupRollup> {
+      const { group, tree, scoped } = await groupScope(groupRef);
       const { health } = await compiled();
-      const days = lastDays(nowIso(), Math.min(Math.max(options.days ?? 30, 1), 366));
+      const days = trendDays(options.days);
       const tracks: TrackRollup[] = [];
       for (const track of health.tracks) {
         tracks.push(trackRollup(track, scoped, await store.certificationHistory({ track: track.name }), days));
       }
       return {
-        group: { ref, title: node.title, type: node.type },
+        group,
         components: scoped.length,
         checks: passRates(scoped, health.checks),
         tracks,
-        leaderboard: leaderboard(ref, tree, scoped, health.tracks),
+        leaderboard: leaderboard(group.ref, tree, scoped, health.tracks),
+        ...(options.entities ? { entities: entityRows(scoped) } : {}),
       };
+    },
+
+    /**
+     * Pass rate per day, per check and over every check, for the components in a
+     * group's scope (the group and every group under it), replayed from the status
+     * history of those components.
+     */
+    async checkTrend(groupRef: string, options: { days?: number } = {}): Promise<GroupCheckTrend> {
+      const { group, scoped } = await groupScope(groupRef);
+      const { health } = await compiled();
+      const refs = scoped.map((s) => s.entityRef);
+      const history = await store.resultHistory({ entityRefs: refs });
+      return { group, ...checkTrends(health.checks, history, new Set(refs), trendDays(options.days)) };
     },
 
     async campaigns(): Promise<CampaignView[]> {
@@ -561,6 +612,16 @@ export function createHealthService(deps: HealthServiceDeps) {
       return out;
     },
   };
+
+  async function mayChange(actor: Actor, owner: string | null | undefined): Promise<boolean> {
+    try {
+      await assertCanWrite(actor, { ownerRefs: owner ? [owner] : [], membership });
+      return true;
+    } catch (error) {
+      if (error instanceof ForbiddenError) return false;
+      throw error;
+    }
+  }
 
   function campaignView(
     d: StoredDefinition,

@@ -193,3 +193,112 @@ export function burndown(
     return { day, failing: count, byOwner };
   });
 }
+
+/** Passed and failed results on one day, and their ratio (null when no result counted). */
+export interface PassRatePoint {
+  day: string;
+  passed: number;
+  failed: number;
+  passRate: number | null;
+}
+
+export interface CheckTrend {
+  check: string;
+  title: string;
+  /** One point per day, oldest first. */
+  trend: PassRatePoint[];
+}
+
+/**
+ * Pass rate per day for each check and over every check together (results
+ * weighted alike, as the leaderboard's pass rate), replaying status-history rows
+ * (sorted by time; one row each time an entity's statuses changed) for the
+ * entities in `inScope`. An entity counts from the day of its first row; a status
+ * of a check no longer defined is ignored.
+ *
+ * @example
+ * checkTrends(health.checks, await store.resultHistory({ entityRefs }), new Set(entityRefs), lastDays(now, 30));
+ */
+export function checkTrends(
+  checks: ReadonlyMap<string, CheckSpec>,
+  history: readonly { entity_ref: string; statuses_json: string; at: string }[],
+  inScope: ReadonlySet<string>,
+  days: readonly string[],
+): { overall: PassRatePoint[]; checks: CheckTrend[] } {
+  const names = [...checks.keys()];
+  const index = new Map(names.map((name, i) => [name, i]));
+  const passed = new Array<number>(names.length).fill(0);
+  const failed = new Array<number>(names.length).fill(0);
+  // Each entity's latest statuses, as counted: replaced rows are subtracted before the new one is added.
+  const current = new Map<string, Record<string, string>>();
+  const apply = (statuses: Record<string, string>, sign: 1 | -1) => {
+    for (const [check, status] of Object.entries(statuses)) {
+      const i = index.get(check);
+      if (i === undefined) continue;
+      if (status === 'passed') passed[i]! += sign;
+      else if (status === 'failed') failed[i]! += sign;
+    }
+  };
+  const rate = (p: number, f: number) => (p + f === 0 ? null : p / (p + f));
+  const perCheck: PassRatePoint[][] = names.map(() => []);
+  const overall: PassRatePoint[] = [];
+  let cursor = 0;
+  for (const day of days) {
+    while (cursor < history.length && dayOf(history[cursor]!.at) <= day) {
+      const row = history[cursor++]!;
+      if (!inScope.has(row.entity_ref)) continue;
+      const before = current.get(row.entity_ref);
+      if (before) apply(before, -1);
+      const statuses = JSON.parse(row.statuses_json) as Record<string, string>;
+      apply(statuses, 1);
+      current.set(row.entity_ref, statuses);
+    }
+    let p = 0;
+    let f = 0;
+    names.forEach((_, i) => {
+      perCheck[i]!.push({ day, passed: passed[i]!, failed: failed[i]!, passRate: rate(passed[i]!, failed[i]!) });
+      p += passed[i]!;
+      f += failed[i]!;
+    });
+    overall.push({ day, passed: p, failed: f, passRate: rate(p, f) });
+  }
+  return {
+    overall,
+    checks: names.map((check, i) => ({ check, title: checks.get(check)?.title ?? check, trend: perCheck[i]! })),
+  };
+}
+
+/** One entity in a roll-up: its level on each track and its own pass rate. */
+export interface EntityRollupRow {
+  entityRef: string;
+  ownerRef: string | null;
+  certifications: { track: string; level: string | null; rank: number }[];
+  passed: number;
+  failed: number;
+  passRate: number | null;
+}
+
+/** Per-entity rows for a roll-up, lowest certification first (what needs work on top), then by ref. */
+export function entityRows(standings: readonly EntityStanding[]): EntityRollupRow[] {
+  const rows = standings.map((s) => {
+    let passed = 0;
+    let failed = 0;
+    for (const r of s.results) {
+      if (r.status === 'passed') passed++;
+      else if (r.status === 'failed') failed++;
+    }
+    return {
+      entityRef: s.entityRef,
+      ownerRef: s.ownerRef,
+      certifications: s.certifications.map((c) => ({ track: c.track, level: c.level, rank: c.rank })),
+      passed,
+      failed,
+      passRate: passed + failed === 0 ? null : passed / (passed + failed),
+    };
+  });
+  const rankSum = (r: EntityRollupRow) => r.certifications.reduce((n, c) => n + c.rank, 0);
+  return rows.sort(
+    (a, b) =>
+      rankSum(a) - rankSum(b) || (a.passRate ?? 1) - (b.passRate ?? 1) || a.entityRef.localeCompare(b.entityRef),
+  );
+}

@@ -76,8 +76,8 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: HealthRoute
     `${c.req.param('kind')}:${c.req.param('namespace')}/${c.req.param('name')}`;
 
   app.get(`${base}/entities/:kind/:namespace/:name`, async (c) => {
-    requireActor(c);
-    return c.json(await service.entityHealth(refOf(c)), 200);
+    const actor = requireActor(c);
+    return c.json(await service.entityHealth(refOf(c), { viewer: actor }), 200);
   });
 
   app.get(`${base}/entities/:kind/:namespace/:name/history`, async (c) => {
@@ -122,19 +122,24 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: HealthRoute
     return c.json({ queued: true }, 202);
   });
 
+  const groupOf = (c: { req: { param(name: string): string } }) =>
+    `group:${c.req.param('namespace')}/${c.req.param('name')}`;
+
   app.get(`${base}/groups/:namespace/:name/rollup`, async (c) => {
     requireActor(c);
-    const days = c.req.query('days');
-    const n = days === undefined ? undefined : Number(days);
-    if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > 366)) {
-      throw new ValidationError('days must be a whole number from 1 to 366', [
-        { field: 'days', message: String(days) },
-      ]);
+    const entities = c.req.query('entities');
+    if (entities !== undefined && entities !== 'true' && entities !== 'false') {
+      throw new ValidationError('entities must be true or false', [{ field: 'entities', message: entities }]);
     }
     return c.json(
-      await service.rollup(`group:${c.req.param('namespace')}/${c.req.param('name')}`, n ? { days: n } : {}),
+      await service.rollup(groupOf(c), { ...daysOf(c.req.query('days')), entities: entities === 'true' }),
       200,
     );
+  });
+
+  app.get(`${base}/groups/:namespace/:name/check-trend`, async (c) => {
+    requireActor(c);
+    return c.json(await service.checkTrend(groupOf(c), daysOf(c.req.query('days'))), 200);
   });
 
   app.get(`${base}/campaigns`, async (c) => {
@@ -159,6 +164,16 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>, deps: HealthRoute
     }
     return c.json(await service.gate(entity, level), 200);
   });
+}
+
+/** The `days` query of the trend routes: a whole number from 1 to 366, or absent (the service's default). */
+function daysOf(days: string | undefined): { days?: number } {
+  if (days === undefined) return {};
+  const n = Number(days);
+  if (!Number.isInteger(n) || n < 1 || n > 366) {
+    throw new ValidationError('days must be a whole number from 1 to 366', [{ field: 'days', message: days }]);
+  }
+  return { days: n };
 }
 
 /** Adds the health routes to the OpenAPI document (the handlers validate their own input). */
@@ -246,9 +261,27 @@ function documentHealthRoutes(app: OpenAPIHono<AppEnv>, base: string): void {
       params: z.object({ namespace: z.string(), name: z.string() }),
       query: z.object({
         days: z.string().optional().openapi({ description: 'Trend length in days, 1-366, default 30' }),
+        entities: z
+          .enum(['true', 'false'])
+          .optional()
+          .openapi({ description: 'Also list every component in scope with its levels and pass rate' }),
       }),
     },
     responses: { 200: json('Roll-up', S.GroupRollup), ...problemResponses(400, 401, 404) },
+  });
+  r.registerPath({
+    method: 'get',
+    path: `${base}/groups/{namespace}/{name}/check-trend`,
+    tags,
+    summary:
+      'Pass rate per day, per check and over every check, for the components of a group and every group under it (replayed from their status history)',
+    request: {
+      params: z.object({ namespace: z.string(), name: z.string() }),
+      query: z.object({
+        days: z.string().optional().openapi({ description: 'Trend length in days, 1-366, default 30' }),
+      }),
+    },
+    responses: { 200: json('Pass-rate trend', S.GroupCheckTrend), ...problemResponses(400, 401, 404) },
   });
   r.registerPath({
     method: 'get',

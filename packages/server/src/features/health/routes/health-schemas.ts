@@ -46,6 +46,10 @@ export const EntityHealth = z
         error: z.string().nullable(),
       }),
     ),
+    viewer: z
+      .object({ canChange: z.boolean() })
+      .optional()
+      .openapi({ description: 'Whether the asking user may attest and re-check this entity (its owners, admins)' }),
   })
   .openapi('HealthEntity');
 
@@ -120,8 +124,36 @@ export const GroupRollup = z
         passRate: z.number().nullable(),
       }),
     ),
+    entities: z
+      .array(
+        z.object({
+          entityRef: z.string(),
+          ownerRef: z.string().nullable(),
+          certifications: z.array(z.object({ track: z.string(), level: z.string().nullable(), rank: z.number() })),
+          passed: z.number(),
+          failed: z.number(),
+          passRate: z.number().nullable(),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'With entities=true: every component in scope, lowest certification first' }),
   })
   .openapi('HealthGroupRollup');
+
+const PassRatePoint = z.object({
+  day: z.string(),
+  passed: z.number(),
+  failed: z.number(),
+  passRate: z.number().nullable(),
+});
+
+export const GroupCheckTrend = z
+  .object({
+    group: z.object({ ref: z.string(), title: z.string(), type: z.string().nullable() }),
+    overall: z.array(PassRatePoint),
+    checks: z.array(z.object({ check: z.string(), title: z.string(), trend: z.array(PassRatePoint) })),
+  })
+  .openapi('HealthGroupCheckTrend');
 
 export const Campaign = z
   .object({

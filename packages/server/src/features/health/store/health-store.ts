@@ -341,8 +341,20 @@ export function createHealthStore(database: Database) {
       return query.execute();
     },
 
-    async resultHistory(options: { entityRef?: string } = {}) {
-      let query = db.selectFrom('health_result_history').selectAll().orderBy('at').orderBy('id');
+    /**
+     * Status-history rows, oldest first: of one entity, of a set of entities (read
+     * in chunks, then merged in time order), or of every entity.
+     */
+    async resultHistory(options: { entityRef?: string; entityRefs?: readonly string[] } = {}) {
+      const select = () => db.selectFrom('health_result_history').selectAll().orderBy('at').orderBy('id');
+      if (options.entityRefs) {
+        const rows = [];
+        for (const part of chunks(options.entityRefs, 500)) {
+          if (part.length > 0) rows.push(...(await select().where('entity_ref', 'in', part).execute()));
+        }
+        return rows.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      }
+      let query = select();
       if (options.entityRef) query = query.where('entity_ref', '=', options.entityRef);
       return query.execute();
     },
