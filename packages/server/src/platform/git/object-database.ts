@@ -155,6 +155,11 @@ export async function writeObject(gitDir: string, type: GitObject['type'], data:
   return id;
 }
 
+/** Whether `id` is stored loose in this repository (a look at one file, no git process). */
+export function hasLooseObject(gitDir: string, id: string): boolean {
+  return existsSync(join(gitDir, 'objects', id.slice(0, 2), id.slice(2)));
+}
+
 /**
  * An object stored loose in a repository, read without git; undefined when it is not
  * loose (absent, or packed). A quick look at objects Backbeat itself just wrote.

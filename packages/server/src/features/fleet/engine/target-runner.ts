@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from '../../../platform/auth/actor.js';
 import type { EventLog } from '../../../platform/events/event-log.js';
 import { mirrorDirFor, runGit } from '../../../platform/git/index.js';
 import {
+  hasLooseObject,
   type ObjectReader,
   openObjectReader,
   parseTreeObject,
@@ -597,7 +598,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     // Usually this worker planned the commit: no fetch needed (publish, check and merge
     // each come here). A plan leaves its commit as a loose object, found without git.
     const local = mirrorDirFor(mirrorsDir, target.repository);
-    if (existsSync(join(local, 'objects', commit.slice(0, 2), commit.slice(2)))) return local;
+    if (hasLooseObject(local, commit)) return local;
     if (existsSync(join(local, 'HEAD')) && (await hasCommit(local))) return local;
     const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
     if (await hasCommit(mirrorDir)) return mirrorDir;

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { buildDemoOrg, DEPLOYMENT_FILE, LOG_LIB_NAME, planFleet, repoFiles } from '@backbeat/demo-fleet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../../platform/git/index.js';
-import { openObjectReader } from '../../../platform/git/object-database.js';
+import { hasLooseObject, openObjectReader, treeOfCommit, writeObject } from '../../../platform/git/object-database.js';
 import type { CommandStep, ShiftStep } from '../model/shift-spec.js';
 import { applyBuiltinStep, diskFiles } from '../transforms/index.js';
+import { commitEnv, commitMessageText } from './commit-metadata.js';
 import { resolveBase, syncMirror } from './mirror-sync.js';
 import { PlanError, type PlanResult, planChange } from './plan-change.js';
-import { planInTree } from './plan-in-tree.js';
+import { commitTree, planInTree } from './plan-in-tree.js';
 import { createFixtures, TEST_COMMIT } from './testing/fixtures.js';
 import { NeedsWorktreeError } from './tree-files.js';
 
@@ -145,5 +146,43 @@ describe('planInTree', () => {
         { type: 'set-value', file: 'a.yaml', path: 'a', value: 2 },
       ]),
     ).rejects.toBeInstanceOf(NeedsWorktreeError);
+  });
+});
+
+describe('commitTree', () => {
+  it('writes, without git, the very commit `git commit-tree` makes, identity normalised as git does', async () => {
+    const { mirrorDir, base } = await mirrorOf({ 'a.yaml': 'a: 1\n' });
+    const reader = openObjectReader(mirrorDir);
+    let tree: string;
+    try {
+      const commit = await reader.read(base.commit);
+      const treeObject = await reader.read(treeOfCommit(commit!.data));
+      // A plan writes its trees loose; so does this, from the base's packed tree.
+      tree = await writeObject(mirrorDir, 'tree', treeObject!.data);
+    } finally {
+      reader.close();
+    }
+    expect(hasLooseObject(mirrorDir, tree)).toBe(true);
+    for (const meta of [
+      TEST_COMMIT,
+      {
+        message: 'One line, no newline',
+        author: { name: ' .Ada, ', email: "'ada@example.com.' " },
+        date: '2025-03-01T10:00:00.999Z',
+      },
+      {
+        message: 'Ünïcode ✓\n\n  body kept verbatim  \n',
+        author: { name: 'Zoë Ødegård', email: 'zoe@example.com' },
+        date: '2030-12-31T23:59:59Z',
+      },
+    ]) {
+      const written = await commitTree({ mirrorDir, tree, parent: base.commit, commit: meta });
+      const { stdout } = await runGit(['--git-dir', mirrorDir, 'commit-tree', tree, '-p', base.commit, '-F', '-'], {
+        env: { GIT_CONFIG_GLOBAL: '/dev/null', ...commitEnv(meta) },
+        input: commitMessageText(meta.message),
+      });
+      expect(written).toBe(stdout.toString('utf8').trim());
+      await runGit(['--git-dir', mirrorDir, 'fsck', '--no-dangling', '--strict']);
+    }
   });
 });

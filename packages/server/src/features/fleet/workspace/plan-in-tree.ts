@@ -1,5 +1,5 @@
 import { assertObjectId, LOCAL_GIT_CONFIG, LOCAL_GIT_ENV, runGit } from '../../../platform/git/index.js';
-import { type ObjectReader, treeOfCommit } from '../../../platform/git/object-database.js';
+import { hasLooseObject, type ObjectReader, treeOfCommit, writeObject } from '../../../platform/git/object-database.js';
 import type { CommandStep, ShiftStep } from '../model/shift-spec.js';
 import type { StepFiles } from '../transforms/index.js';
 import { type CommitMetadata, commitEnv, commitMessageText } from './commit-metadata.js';
@@ -68,8 +68,11 @@ export async function planInTree(input: PlanInTreeInput): Promise<PlanResult> {
 
 /**
  * Commits `tree` on `parent` with fixed metadata, as `git commit` would: the same tree,
- * parent and metadata always give the same commit id. `commit-tree`, not a
- * hand-written object, because git normalises identities (trims stray punctuation).
+ * parent and metadata always give the same commit id. The commit object is written
+ * here when the tree is a loose object of this mirror (a plan in this mirror wrote it),
+ * which saves a git process per target; the identity in it is the one git itself
+ * normalises (it trims stray punctuation), asked of `git var` once per author. A tree
+ * found only in a pack, or not at all, goes through `git commit-tree`, which checks it.
  *
  * @throws GitError when the mirror lacks the tree (it was planned in another mirror).
  * @example
@@ -83,9 +86,45 @@ export async function commitTree(input: {
 }): Promise<string> {
   assertObjectId(input.tree);
   assertObjectId(input.parent);
-  const { stdout } = await runGit(
-    ['--git-dir', input.mirrorDir, ...LOCAL_GIT_CONFIG, 'commit-tree', input.tree, '-p', input.parent, '-F', '-'],
-    { env: { ...LOCAL_GIT_ENV, ...commitEnv(input.commit) }, input: commitMessageText(input.commit.message) },
-  );
-  return stdout.toString('utf8').trim();
+  const env = commitEnv(input.commit);
+  const message = commitMessageText(input.commit.message);
+  if (!hasLooseObject(input.mirrorDir, input.tree)) {
+    const { stdout } = await runGit(
+      ['--git-dir', input.mirrorDir, ...LOCAL_GIT_CONFIG, 'commit-tree', input.tree, '-p', input.parent, '-F', '-'],
+      { env: { ...LOCAL_GIT_ENV, ...env }, input: message },
+    );
+    return stdout.toString('utf8').trim();
+  }
+  const ident = await gitIdentity(input.commit.author);
+  const signature = `${ident} ${env.GIT_AUTHOR_DATE}`;
+  const body = `tree ${input.tree}\nparent ${input.parent}\nauthor ${signature}\ncommitter ${signature}\n\n${message}`;
+  return writeObject(input.mirrorDir, 'commit', Buffer.from(body, 'utf8'));
+}
+
+const identities = new Map<string, Promise<string>>();
+
+/** `Name <email>` as git writes it for this author (normalised by git itself). */
+function gitIdentity(author: CommitMetadata['author']): Promise<string> {
+  const key = `${author.name}\0${author.email}`;
+  let ident = identities.get(key);
+  if (!ident) {
+    ident = runGit(['var', 'GIT_AUTHOR_IDENT'], {
+      env: {
+        ...LOCAL_GIT_ENV,
+        GIT_AUTHOR_NAME: author.name,
+        GIT_AUTHOR_EMAIL: author.email,
+        GIT_AUTHOR_DATE: '1700000000 +0000',
+      },
+    }).then(({ stdout }) =>
+      stdout
+        .toString('utf8')
+        .trim()
+        .replace(/ 1700000000 \+0000$/, ''),
+    );
+    ident.catch(() => identities.delete(key));
+    // A shift has one author; the bound only guards against a process seeing many.
+    if (identities.size > 1000) identities.clear();
+    identities.set(key, ident);
+  }
+  return ident;
 }
