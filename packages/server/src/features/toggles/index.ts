@@ -23,6 +23,7 @@ import { type ClientService, createClientService } from './service/client-servic
 import { createEvaluationService } from './service/evaluation-service.js';
 import { createTogglesService, type TogglesService } from './service/toggles-service.js';
 import { createGovernanceStore } from './store/governance-store.js';
+import { createGuardObservationsStore } from './store/guard-observations-store.js';
 import { createPlansStore } from './store/plans-store.js';
 import { createTogglesStore } from './store/toggles-store.js';
 
@@ -34,8 +35,9 @@ export { APPLY_CHANGES_JOB } from './jobs.js';
 export { togglesMigrations } from './migrations.js';
 export type { ClientFeaturesPayload } from './model/client-payload.js';
 export type { ClientToken, Environment, Flag, Project, Segment } from './model/records.js';
+export type { GuardObservation } from './rollouts/guard-observations.js';
 export type { Guard, RolloutPlan, TimelineEntry } from './rollouts/rollout-model.js';
-export { GUARD_BREACHED, PLAN_TICK_JOB, type RolloutService } from './rollouts/rollout-service.js';
+export { GUARD_BREACHED, type GuardSeries, PLAN_TICK_JOB, type RolloutService } from './rollouts/rollout-service.js';
 export type { ClientService } from './service/client-service.js';
 export { flagSubject, TOGGLE_UPDATED, type TogglesService } from './service/toggles-service.js';
 
@@ -61,6 +63,8 @@ export interface TogglesOptions {
     readAllowList?: ReadAllowList;
     /** How often a running plan reads its guards; default one minute. */
     guardIntervalMs?: number;
+    /** Days each guard reading is kept for the guard charts; default 14. */
+    guardObservationRetentionDays?: number;
     /** Stale-flag thresholds in days (fully on, without evaluations); default 30 each. */
     staleFullyOnDays?: number;
     staleUnusedDays?: number;
@@ -112,12 +116,16 @@ export function createToggles(options: TogglesOptions): Toggles {
     plans,
     toggles: service,
     guards: createGuardCheck({ plans }),
+    observations: createGuardObservationsStore(options.database),
     events: options.events,
     membership: options.membership,
     requiresApproval,
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.config?.readAllowList ? { readAllowList: options.config.readAllowList } : {}),
     ...(options.config?.guardIntervalMs ? { guardIntervalMs: options.config.guardIntervalMs } : {}),
+    ...(options.config?.guardObservationRetentionDays
+      ? { observationRetentionDays: options.config.guardObservationRetentionDays }
+      : {}),
   });
   const governance = createGovernanceService({
     store: governanceStore,

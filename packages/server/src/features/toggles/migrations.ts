@@ -251,4 +251,41 @@ export const togglesMigrations: MigrationSet = {
         .execute();
     },
   },
+  /**
+   * toggles_guard_observations: every reading a running plan's guards gave (the
+   * value, the threshold it was judged against, and whether it was ok, breached or
+   * unavailable), for the guard charts. Pruned by age (`toggles.prune-guard-observations`).
+   * Values are `double precision`: Prometheus answers need more digits than `real`
+   * keeps on PostgreSQL; SQLite stores both as REAL.
+   */
+  'toggles/0003-guard-observations': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are untyped by design
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('toggles_guard_observations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('plan_id', 'text', (c) => c.notNull())
+        .addColumn('guard_index', 'integer', (c) => c.notNull())
+        .addColumn('guard_label', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('value', 'double precision')
+        .addColumn('threshold', 'double precision', (c) => c.notNull())
+        .addColumn('breach_when', 'text', (c) => c.notNull())
+        .addColumn('milestone_index', 'integer', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('toggles_guard_observations_plan')
+        .on('toggles_guard_observations')
+        .columns(['plan_id', 'guard_index', 'at'])
+        .execute();
+      await db.schema
+        .createIndex('toggles_guard_observations_at')
+        .on('toggles_guard_observations')
+        .column('at')
+        .execute();
+    },
+  },
 };

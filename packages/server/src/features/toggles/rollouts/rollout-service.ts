@@ -9,8 +9,10 @@ import { assertReadable, type ReadAllowList } from '../../catalog/index.js';
 import { ApprovalRequiredError } from '../governance/approval-required-error.js';
 import type { Project } from '../model/records.js';
 import { type ChangeOrigin, type FlagTarget, flagSubject, type TogglesService } from '../service/toggles-service.js';
+import type { GuardObservationsStore } from '../store/guard-observations-store.js';
 import type { PlansStore } from '../store/plans-store.js';
 import type { GuardCheck, GuardReading } from './guard-check.js';
+import { GUARD_OBSERVATION_RETENTION_DAYS, type GuardObservation, observationsOf } from './guard-observations.js';
 import {
   type CreatePlanInput,
   type Guard,
@@ -29,6 +31,20 @@ export const GUARD_BREACHED = 'toggle.guard.breached';
 export interface PlanWithTimeline extends RolloutPlan {
   timeline: TimelineEntry[];
 }
+
+/** One guard of a plan with its condition and what it read over time: a guard chart's data. */
+export interface GuardSeries {
+  index: number;
+  guard: string;
+  kind: Guard['kind'];
+  threshold: number;
+  breachWhen: 'above' | 'below';
+  /** Oldest first. */
+  observations: Pick<GuardObservation, 'at' | 'state' | 'value' | 'threshold' | 'milestoneIndex' | 'detail'>[];
+}
+
+/** Most observations served per guard; a day of one-minute ticks. */
+export const MAX_OBSERVATIONS_PER_GUARD = 1440;
 
 /**
  * Rollout plans: milestones applied through the toggles service (so every step is
@@ -52,8 +68,15 @@ export interface RolloutService {
   /** Continues a paused plan: the flag goes back on at the current milestone. */
   resume(actor: Actor, id: string): Promise<PlanWithTimeline>;
   abort(actor: Actor, id: string, reason?: string): Promise<PlanWithTimeline>;
-  /** Reads the guards and advances when the hold is over; what the queue job runs. */
+  /** Reads the guards (recording each reading) and advances when the hold is over; what the queue job runs. */
   tick(id: string, now?: Date): Promise<PlanWithTimeline>;
+  /**
+   * What each guard of a plan read from `since` on (default: the last 24 hours),
+   * with its threshold; at most the newest `limit` readings per guard.
+   */
+  guardObservations(id: string, options?: { since?: Date; limit?: number }): Promise<GuardSeries[]>;
+  /** Deletes guard readings older than the retention; what the prune job runs. */
+  pruneGuardObservations(now?: Date): Promise<number>;
 }
 
 export interface RolloutServiceOptions {
@@ -67,6 +90,10 @@ export interface RolloutServiceOptions {
   readAllowList?: ReadAllowList;
   /** How often a running plan with guards reads them; default one minute. */
   guardIntervalMs?: number;
+  /** Where every guard reading is kept for the charts; without it readings are not kept. */
+  observations?: GuardObservationsStore;
+  /** Days guard readings are kept; default 14. */
+  observationRetentionDays?: number;
 }
 
 function actorName(actor: Actor): string {
@@ -76,6 +103,7 @@ function actorName(actor: Actor): string {
 export function createRolloutService(options: RolloutServiceOptions): RolloutService {
   const { plans, toggles, guards, events, membership, queue } = options;
   const guardIntervalMs = options.guardIntervalMs ?? 60_000;
+  const retentionDays = options.observationRetentionDays ?? GUARD_OBSERVATION_RETENTION_DAYS;
 
   async function requirePlan(id: string): Promise<RolloutPlan> {
     const plan = await plans.getPlan(id);
@@ -390,6 +418,7 @@ export function createRolloutService(options: RolloutServiceOptions): RolloutSer
       if (plan.status !== 'running') return withTimeline(plan);
       const scope = { project: plan.project, flag: plan.flag, environment: plan.environment };
       const readings = await Promise.all(plan.guards.map((guard) => guards.read(guard, scope, now)));
+      await options.observations?.add(observationsOf(plan, readings, now));
       const breachedAt = readings.findIndex((r) => r.state === 'breached');
       if (breachedAt >= 0) {
         await breach(plan, plan.guards[breachedAt] as Guard, breachedAt, readings[breachedAt] as GuardReading);
@@ -413,6 +442,39 @@ export function createRolloutService(options: RolloutServiceOptions): RolloutSer
       }
       await scheduleTick(plan, now);
       return withTimeline(plan);
+    },
+
+    async guardObservations(id, query = {}) {
+      const plan = await requirePlan(id);
+      const since = (query.since ?? new Date(Date.now() - 86_400_000)).toISOString();
+      const limit = Math.min(Math.max(1, query.limit ?? MAX_OBSERVATIONS_PER_GUARD), MAX_OBSERVATIONS_PER_GUARD);
+      return Promise.all(
+        plan.guards.map(async (guard, index) => {
+          const rows = options.observations
+            ? await options.observations.list({ planId: plan.id, guardIndex: index, since, limit })
+            : [];
+          return {
+            index,
+            guard: guardLabel(guard, index),
+            kind: guard.kind,
+            threshold: guard.threshold,
+            breachWhen: guard.kind === 'prometheus' ? guard.breachWhen : 'above',
+            observations: rows.map(({ at, state, value, threshold, milestoneIndex, detail }) => ({
+              at,
+              state,
+              value,
+              threshold,
+              milestoneIndex,
+              detail,
+            })),
+          } satisfies GuardSeries;
+        }),
+      );
+    },
+
+    async pruneGuardObservations(now = new Date()) {
+      if (!options.observations) return 0;
+      return options.observations.prune(new Date(now.getTime() - retentionDays * 86_400_000).toISOString());
     },
   };
   return service;

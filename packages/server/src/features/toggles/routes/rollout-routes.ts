@@ -13,7 +13,14 @@ import type { TogglesService } from '../service/toggles-service.js';
 import type { PlansStore } from '../store/plans-store.js';
 import { requireClientToken } from './client-routes.js';
 import { optionalToggleBody, parseToggleBody } from './parse-body.js';
-import { ImpactBody, ImpactRowView, PlanView, PlanWithTimelineView, ReasonBody } from './rollout-views.js';
+import {
+  GuardSeriesView,
+  ImpactBody,
+  ImpactRowView,
+  PlanView,
+  PlanWithTimelineView,
+  ReasonBody,
+} from './rollout-views.js';
 import { itemsOf } from './view-schemas.js';
 
 const BASE = '/api/toggles';
@@ -84,6 +91,27 @@ export function registerRolloutRoutes(
     const actor = requireActor(c);
     const { reason } = await optionalToggleBody(c, ReasonBody);
     return c.json(await rollouts.abort(actor, c.req.param('id'), reason), 200);
+  });
+
+  app.get(`${BASE}/plans/:id/guard-observations`, async (c) => {
+    requireActor(c);
+    const since = c.req.query('since');
+    if (since !== undefined && Number.isNaN(Date.parse(since))) {
+      throw new ValidationError('since must be an ISO-8601 time', [
+        { field: 'query.since', message: 'an ISO-8601 time' },
+      ]);
+    }
+    const limit = c.req.query('limit');
+    if (limit !== undefined && !/^[1-9]\d{0,5}$/.test(limit)) {
+      throw new ValidationError('limit must be a whole number above 0', [
+        { field: 'query.limit', message: 'a whole number above 0' },
+      ]);
+    }
+    const guards = await rollouts.guardObservations(c.req.param('id'), {
+      ...(since !== undefined ? { since: new Date(since) } : {}),
+      ...(limit !== undefined ? { limit: Number(limit) } : {}),
+    });
+    return c.json({ plan: c.req.param('id'), guards }, 200);
   });
 
   app.get(`${BASE}/projects/:key/impact`, async (c) => {
@@ -202,6 +230,25 @@ function documentRolloutRoutes(app: OpenAPIHono<AppEnv>): void {
     'Abort a plan; the flag keeps its current state',
     { params: Id, ...body(ReasonBody, false) },
     { 200: plan, ...writeErrors },
+  );
+  route(
+    'get',
+    '/plans/{id}/guard-observations',
+    'What each guard of a plan read at every tick (default: the last 24 hours), with its threshold, for guard charts',
+    {
+      params: Id,
+      query: z.object({
+        since: z.string().optional().openapi({ description: 'ISO-8601; default 24 hours ago' }),
+        limit: z.string().optional().openapi({ description: 'newest readings per guard, at most 1440 (the default)' }),
+      }),
+    },
+    {
+      200: json(
+        'One series per guard, in the order of the plan',
+        z.object({ plan: z.string(), guards: z.array(GuardSeriesView) }),
+      ),
+      ...problemResponses(400, 401, 404),
+    },
   );
   route(
     'get',

@@ -41,6 +41,28 @@ export const PlanWithTimelineView = PlanView.extend({ timeline: z.array(Timeline
   'TogglePlanWithTimeline',
 );
 
+export const GuardSeriesView = z
+  .object({
+    index: z.number().openapi({ description: "position of the guard in the plan's guards" }),
+    guard: z.string().openapi({ description: 'the guard name, or guards[i] (kind)' }),
+    kind: z.enum(['error-rate', 'prometheus']),
+    threshold: z.number(),
+    breachWhen: z.enum(['above', 'below']),
+    observations: z
+      .array(
+        z.object({
+          at: z.string(),
+          state: z.enum(['ok', 'breached', 'unavailable']),
+          value: z.number().nullable().openapi({ description: 'null: too little data to judge, or unreadable' }),
+          threshold: z.number(),
+          milestoneIndex: z.number(),
+          detail: z.string(),
+        }),
+      )
+      .openapi({ description: 'oldest first' }),
+  })
+  .openapi('ToggleGuardSeries');
+
 export const ChangeRequestView = z
   .object({
     id: z.string(),
