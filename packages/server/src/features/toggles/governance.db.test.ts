@@ -71,6 +71,27 @@ describe('toggle governance: four-eyes approval, scheduled changes, stale flags'
     expect(killed.status).toBe(200);
   });
 
+  it('tells each reader whether they may change the setting, and audits the change', async () => {
+    const read = (token: string) => server.api('GET', '/api/toggles/projects/checkout/governance', undefined, token);
+    expect((await read(server.tokens.bob)).body).toEqual({
+      project: 'checkout',
+      requireApproval: true,
+      viewer: { canChange: false },
+    });
+    expect((await read(server.tokens.jane)).body.viewer).toEqual({ canChange: true });
+    expect((await read(server.tokens.admin)).body.viewer).toEqual({ canChange: true });
+    expect((await server.api('GET', '/api/toggles/projects/nope/governance')).status).toBe(404);
+
+    const audit = await server.api('GET', '/api/audit?type=toggle.project.governance&subject=toggle-project:checkout');
+    expect(audit.status).toBe(200);
+    const [entry] = audit.body.items;
+    expect(entry).toMatchObject({
+      before: { project: 'checkout', requireApproval: false },
+      after: { project: 'checkout', requireApproval: true },
+    });
+    expect(entry.actor.userRef).toBe('user:default/jane');
+  });
+
   it('applies a production change only when another owner or an admin approves it', async () => {
     const requested = await server.api(
       'POST',

@@ -56,4 +56,6 @@ export interface ProjectGovernance {
   project: string;
   /** Production changes need a change request approved by another owner or an admin. */
   requireApproval: boolean;
+  /** Whether the asking actor may change the setting (present when the read names a viewer). */
+  viewer?: { canChange: boolean };
 }

@@ -26,7 +26,8 @@ export const APPLY_CHANGES_JOB = 'toggles.apply-changes';
  * await governance.approve(admin, request.id);
  */
 export interface GovernanceService {
-  settings(project: string): Promise<ProjectGovernance>;
+  /** The project's setting; with a `viewer`, also whether that actor may change it (owners, admins). */
+  settings(project: string, options?: { viewer?: Actor }): Promise<ProjectGovernance>;
   setSettings(actor: Actor, project: string, input: { requireApproval: boolean }): Promise<ProjectGovernance>;
   request(actor: Actor, target: FlagTarget, input: CreateChangeInput): Promise<ChangeRequest>;
   get(id: string): Promise<ChangeRequest>;
@@ -57,6 +58,16 @@ export function createGovernanceService(options: GovernanceServiceOptions): Gove
 
   async function assertOwner(actor: Actor, project: Project): Promise<void> {
     await assertCanWrite(actor, { ownerRefs: project.ownerRef ? [project.ownerRef] : [], membership });
+  }
+
+  async function mayChange(actor: Actor, project: Project): Promise<boolean> {
+    try {
+      await assertOwner(actor, project);
+      return true;
+    } catch (error) {
+      if (error instanceof ForbiddenError) return false;
+      throw error;
+    }
   }
 
   async function requireChange(id: string): Promise<ChangeRequest> {
@@ -126,9 +137,13 @@ export function createGovernanceService(options: GovernanceServiceOptions): Gove
   }
 
   return {
-    async settings(project) {
-      await toggles.getProject(project);
-      return { project, requireApproval: await store.requireApproval(project) };
+    async settings(key, query = {}) {
+      const project = await toggles.getProject(key);
+      return {
+        project: key,
+        requireApproval: await store.requireApproval(key),
+        ...(query.viewer ? { viewer: { canChange: await mayChange(query.viewer, project) } } : {}),
+      };
     },
 
     async setSettings(actor, key, input) {

@@ -44,8 +44,8 @@ export function registerGovernanceRoutes(
   documentGovernanceRoutes(app);
 
   app.get(`${BASE}/projects/:key/governance`, async (c) => {
-    requireActor(c);
-    return c.json(await governance.settings(c.req.param('key')), 200);
+    const actor = requireActor(c);
+    return c.json(await governance.settings(c.req.param('key'), { viewer: actor }), 200);
   });
   app.put(`${BASE}/projects/:key/governance`, async (c) => {
     const actor = requireActor(c);
@@ -117,7 +117,7 @@ function documentGovernanceRoutes(app: OpenAPIHono<AppEnv>): void {
   route(
     'get',
     '/projects/{key}/governance',
-    'Whether production changes of the project need approval',
+    'Whether production changes of the project need approval, and whether the caller may change that',
     { params: Key },
     {
       200: json('Settings', GovernanceView),

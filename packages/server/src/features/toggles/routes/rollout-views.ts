@@ -82,7 +82,14 @@ export const ChangeRequestView = z
   .openapi('ToggleChangeRequest');
 
 export const GovernanceView = z
-  .object({ project: z.string(), requireApproval: z.boolean() })
+  .object({
+    project: z.string(),
+    requireApproval: z.boolean(),
+    viewer: z
+      .object({ canChange: z.boolean() })
+      .optional()
+      .openapi({ description: 'on reads: whether the caller (an owner or an admin) may change the setting' }),
+  })
   .openapi('ToggleGovernance');
 
 const StaleFlagView = z.object({
