@@ -13,6 +13,7 @@ const NAV = [
     icon: 'M12 21s-6-5.3-6-11a6 6 0 1 1 12 0c0 5.7-6 11-6 11zM12 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5',
   },
   { to: '/fleet', label: 'Fleet', icon: 'M4 7h10M4 12h16M4 17h7M17 4l3 3-3 3M14 14l3 3-3 3' },
+  { to: '/health', label: 'Tech health', icon: 'M3 12h4l2.5-6 4 12 2.5-6H21' },
   {
     to: '/radar',
     label: 'Tech radar',

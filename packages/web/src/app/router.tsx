@@ -6,6 +6,8 @@ import { EntityPage } from '../features/catalog/entity-page.js';
 import { ShiftPage } from '../features/fleet/shift-page.js';
 import { ShiftsPage } from '../features/fleet/shifts-page.js';
 import { TargetPage } from '../features/fleet/target-page.js';
+import { CampaignPage } from '../features/health/campaign-page.js';
+import { HealthDashboardPage } from '../features/health/health-dashboard-page.js';
 import { LocationsPage } from '../features/locations/locations-page.js';
 import { GroupPage } from '../features/org/group-page.js';
 import { OrgPage } from '../features/org/org-page.js';
@@ -40,6 +42,8 @@ export function createAppRouter() {
         { path: 'fleet', element: <ShiftsPage /> },
         { path: 'fleet/:name', element: <ShiftPage /> },
         { path: 'fleet/:name/targets/:id', element: <TargetPage /> },
+        { path: 'health', element: <HealthDashboardPage /> },
+        { path: 'health/campaigns/:name', element: <CampaignPage /> },
         { path: 'radar', element: <RadarPage /> },
         { path: 'radar/:name', element: <RadarPage /> },
         { path: 'radar/:name/entries/:entryId', element: <RadarEntryPage /> },

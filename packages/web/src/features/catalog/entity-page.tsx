@@ -4,6 +4,8 @@ import { entityPath } from '../../app/entity-refs.js';
 import { Pill } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
 import { usePageTitle } from '../../app/use-page-title.js';
+import { EntityHealthTab } from '../health/entity-health-tab.js';
+import { HEALTH_KINDS } from '../health/health-api.js';
 import { type Entity, specString, useEntity, useEntityErrors } from './catalog-api.js';
 import { EntityErrors } from './entity-errors.js';
 import { EntityLinks } from './entity-links.js';
@@ -11,10 +13,11 @@ import { EntityOverview } from './entity-overview.js';
 import { EntityYaml } from './entity-yaml.js';
 import { RelationsGraph } from './relations-graph.js';
 
-const TABS = ['overview', 'relations', 'links', 'errors', 'yaml'] as const;
+const TABS = ['overview', 'health', 'relations', 'links', 'errors', 'yaml'] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABEL: Record<Tab, string> = {
   overview: 'Overview',
+  health: 'Health',
   relations: 'Relations',
   links: 'Links',
   errors: 'Errors',
@@ -29,7 +32,9 @@ export function EntityPage() {
   const name = (params.name ?? '').toLowerCase();
   const [search, setSearch] = useSearchParams();
   const tabParam = search.get('tab');
-  const tab: Tab = (TABS as readonly string[]).includes(tabParam ?? '') ? (tabParam as Tab) : 'overview';
+  // Tech health evaluates software (components, APIs, systems, resources), not people.
+  const tabs = TABS.filter((t) => t !== 'health' || HEALTH_KINDS.includes(kind));
+  const tab: Tab = (tabs as readonly string[]).includes(tabParam ?? '') ? (tabParam as Tab) : 'overview';
 
   const entity = useEntity(kind, namespace, name);
   usePageTitle(entity.data?.metadata.title || entity.data?.metadata.name || name);
@@ -72,7 +77,7 @@ export function EntityPage() {
       </nav>
       <EntityHeader entity={data} />
       <div className="tabs" role="tablist">
-        {TABS.map((t) => (
+        {tabs.map((t) => (
           <button
             key={t}
             type="button"
@@ -88,6 +93,7 @@ export function EntityPage() {
       </div>
       <div role="tabpanel">
         {tab === 'overview' && <EntityOverview entity={data} />}
+        {tab === 'health' && <EntityHealthTab entity={{ kind, namespace, name }} />}
         {tab === 'relations' && (
           <section className="card">
             <RelationsGraph kind={kind} namespace={namespace} name={name} />

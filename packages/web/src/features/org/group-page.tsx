@@ -6,6 +6,7 @@ import { Pill } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
 import { usePageTitle } from '../../app/use-page-title.js';
 import { specString } from '../catalog/catalog-api.js';
+import { GroupHealth } from '../health/group-health.js';
 import { type Summary, useGroupView } from './org-api.js';
 
 /** One group: where it sits, who is in it, its sub-groups and everything it owns. */
@@ -105,6 +106,8 @@ export function GroupPage() {
           )}
         </section>
       </div>
+
+      <GroupHealth groupRef={ref} />
 
       <section className="card table-card" data-testid="group-owned">
         <div className="card-head">
