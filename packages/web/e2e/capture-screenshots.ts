@@ -1,7 +1,7 @@
 // Regenerates the documentation screenshots from a real demo instance:
 //   npx tsx packages/web/e2e/capture-screenshots.ts [outDir]
-// Writes catalog.png and entity.png (plus the sign-in, org, group and audit views, and the
-// fleet list, the demo shift and one of its changes). The
+// Writes catalog.png and entity.png (plus the sign-in, org, group and audit views, the
+// fleet list, the demo shift and one of its changes, and the tech health dashboard). The
 // locations page is left out: it shows the temporary directory the demo runs in.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -64,6 +64,20 @@ try {
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: `${outDir}/${name}.png`, fullPage: name !== 'fleet' });
   }
+  // Tech health collects in jobs after the catalog is read: wait until every component is evaluated.
+  const catalog = await page.request.get(
+    '/api/catalog/entities/by-query?filter=kind=component&limit=1&totalItems=include',
+  );
+  const { totalItems } = (await catalog.json()) as { totalItems: number };
+  for (let i = 0; i < 240; i++) {
+    const res = await page.request.get('/api/health/groups/default/cadence-engineering/rollup');
+    if (res.ok() && ((await res.json()) as { components: number }).components >= totalItems) break;
+    await page.waitForTimeout(500);
+  }
+  await page.goto('/health');
+  await page.getByTestId('health-checks').waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: `${outDir}/health.png`, fullPage: true });
   console.log(`Screenshots written to ${outDir}`);
 } finally {
   await session.close();
