@@ -1,35 +1,87 @@
 /**
- * Gets a client token for the demo app. Backbeat shows a toggle token's secret only
- * when it is created, so the app makes its own through the admin API (and revokes it
- * when it stops), signed in with an API token when one is given, else as the demo
- * user (one-click sign-in exists only on a demo server).
+ * Finds the client token the demo app connects with. Backbeat shows a toggle token's
+ * secret only when it is created; the demo server writes the secret of the client
+ * token it seeds for `checkout` in production to a file in its data directory, and
+ * the app reads it from there. A token can also be given as is, or made (and revoked
+ * on exit) with an API token of an admin or an owner of the project.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The file the demo server writes, relative to its data directory. */
+export const DEMO_TOKEN_FILE = 'demo-toggles-client-token';
 
 /**
- * @param {{ url: string, apiToken?: string, project: string, environment: string, name: string }} input
- * @returns {Promise<{ token: string, revoke: () => Promise<void> }>}
+ * @param {{ url: string, clientToken?: string, tokenFile?: string, dataDir: string, apiToken?: string,
+ *   project: string, environment: string, name: string }} input
+ * @returns {Promise<{ token: string, source: string, revoke?: () => Promise<void> }>}
  */
-export async function createClientToken(input) {
-  const headers = { accept: 'application/json', 'content-type': 'application/json' };
-  if (input.apiToken) headers.authorization = `Bearer ${input.apiToken}`;
-  else headers.cookie = await demoSession(input.url);
+export async function resolveClientToken(input) {
+  if (input.clientToken) return { token: input.clientToken, source: 'TOGGLES_TOKEN' };
+  const file = input.tokenFile ?? join(input.dataDir, DEMO_TOKEN_FILE);
+  if (existsSync(file)) {
+    const token = readFileSync(file, 'utf8').trim();
+    const scope = `${input.project}:${input.environment}.`;
+    if (!token.startsWith(scope)) {
+      throw new Error(
+        `${file} holds a token for ${token.split('.')[0]}, not ${scope.slice(0, -1)}; set TOGGLES_TOKEN to a client token of that project and environment.`,
+      );
+    }
+    return { token, source: file };
+  }
+  if (input.apiToken) return createClientToken({ ...input, apiToken: input.apiToken });
+  throw new Error(
+    `No client token: ${file} does not exist. Start the demo server (npm start) from this directory, ` +
+      'which writes it, or set TOGGLES_TOKEN_FILE, TOGGLES_TOKEN or BACKBEAT_TOKEN (see examples/toggles-demo-app/README.md).',
+  );
+}
 
+/**
+ * Fails with a clear message when the server does not know the token (revoked,
+ * or from another server's data directory) or cannot be reached.
+ *
+ * @param {{ url: string, token: string, source: string }} input
+ */
+export async function checkClientToken(input) {
+  let response;
+  try {
+    response = await fetch(`${input.url}/api/client/features`, { headers: { authorization: input.token } });
+  } catch (error) {
+    throw new Error(
+      `No Backbeat answers at ${input.url} (${error.cause?.code ?? error.message}). Start the demo with npm start.`,
+    );
+  }
+  if (response.status === 401 || response.status === 403) {
+    throw new Error(
+      `The server refuses the client token from ${input.source} (${response.status}: ${await problemDetail(response)}). ` +
+        'A revoked demo token is replaced when the demo server starts again.',
+    );
+  }
+  if (!response.ok)
+    throw new Error(`GET /api/client/features answered ${response.status}: ${await problemDetail(response)}`);
+}
+
+/** Makes a client token with an API token (an admin's or a project owner's) and revokes it on exit. */
+async function createClientToken(input) {
+  const headers = {
+    accept: 'application/json',
+    'content-type': 'application/json',
+    authorization: `Bearer ${input.apiToken}`,
+  };
   const response = await fetch(`${input.url}/api/toggles/tokens`, {
     method: 'POST',
     headers,
     body: JSON.stringify({ name: input.name, type: 'client', project: input.project, environment: input.environment }),
   });
   if (!response.ok) {
-    const detail = await problemDetail(response);
-    const hint =
-      response.status === 403 && !input.apiToken
-        ? ' The demo user may not make tokens for this project: set BACKBEAT_TOKEN to an admin API token, or TOGGLES_TOKEN to a client token.'
-        : '';
-    throw new Error(`Creating a client token failed (${response.status}): ${detail}.${hint}`);
+    throw new Error(
+      `Creating a client token with BACKBEAT_TOKEN failed (${response.status}): ${await problemDetail(response)}`,
+    );
   }
   const created = await response.json();
   return {
     token: created.token,
+    source: 'a client token made with BACKBEAT_TOKEN',
     async revoke() {
       await fetch(`${input.url}/api/toggles/tokens/${encodeURIComponent(created.info.id)}`, {
         method: 'DELETE',
@@ -37,34 +89,6 @@ export async function createClientToken(input) {
       }).catch(() => undefined);
     },
   };
-}
-
-/** Signs in with the demo button's endpoint and returns the session cookie. */
-async function demoSession(url) {
-  let response;
-  try {
-    response = await fetch(`${url}/api/auth/demo`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-  } catch (error) {
-    throw new Error(
-      `No Backbeat answers at ${url} (${error.cause?.code ?? error.message}). Start the demo with npm start.`,
-    );
-  }
-  if (!response.ok) {
-    throw new Error(
-      `Demo sign-in failed (${response.status}): ${await problemDetail(response)}. ` +
-        'Is this a demo server? Otherwise set BACKBEAT_TOKEN or TOGGLES_TOKEN.',
-    );
-  }
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  if (!cookie) throw new Error('Demo sign-in answered without a session cookie');
-  return cookie;
 }
 
 async function problemDetail(response) {

@@ -4,12 +4,15 @@
 // flag pages' exposure charts move. It also reports an error count per request to
 // the impact endpoint, which rollout-plan guards read.
 import { createTogglesClient } from '@backbeat/toggles-sdk';
-import { createClientToken } from './client-token.mjs';
+import { checkClientToken, resolveClientToken } from './client-token.mjs';
 import { fakeUsers } from './fake-users.mjs';
 
 const settings = {
   url: (process.env.BACKBEAT_URL ?? 'http://localhost:7007').replace(/\/+$/, ''),
   clientToken: process.env.TOGGLES_TOKEN,
+  tokenFile: process.env.TOGGLES_TOKEN_FILE,
+  /** The demo server's data directory (relative to where `npm start` ran), where it writes its client token. */
+  dataDir: process.env.BACKBEAT_DATA_DIR ?? '.backbeat',
   apiToken: process.env.BACKBEAT_TOKEN,
   project: process.env.TOGGLES_PROJECT ?? 'checkout',
   environment: process.env.TOGGLES_ENVIRONMENT ?? 'production',
@@ -44,16 +47,18 @@ function positive(name, fallback) {
 }
 
 async function main() {
-  const created = settings.clientToken
-    ? undefined
-    : await createClientToken({
-        url: settings.url,
-        apiToken: settings.apiToken,
-        project: settings.project,
-        environment: settings.environment,
-        name: settings.appName,
-      });
-  const token = settings.clientToken ?? created.token;
+  const created = await resolveClientToken({
+    url: settings.url,
+    clientToken: settings.clientToken,
+    tokenFile: settings.tokenFile,
+    dataDir: settings.dataDir,
+    apiToken: settings.apiToken,
+    project: settings.project,
+    environment: settings.environment,
+    name: settings.appName,
+  });
+  const { token } = created;
+  await checkClientToken({ url: settings.url, token, source: created.source });
 
   const toggles = createTogglesClient({
     url: settings.url,
@@ -68,7 +73,7 @@ async function main() {
   const names = toggles.features?.names() ?? [];
   console.log(
     `Evaluating ${names.length} flags of ${settings.project}/${settings.environment} at ${settings.url} ` +
-      `for ${settings.usersPerTick} users every ${settings.intervalMs} ms (Ctrl+C stops).`,
+      `for ${settings.usersPerTick} users every ${settings.intervalMs} ms, with the client token from ${created.source} (Ctrl+C stops).`,
   );
 
   const nextUser = fakeUsers();
@@ -102,7 +107,7 @@ async function main() {
     clearInterval(tick);
     clearInterval(report);
     await toggles.close();
-    await created?.revoke();
+    await created.revoke?.();
     process.exit(0);
   };
   process.on('SIGINT', stop);

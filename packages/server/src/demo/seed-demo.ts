@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { DEMO_USER_REF, ensureDemoFleet } from '@backbeat/demo-fleet';
 import { seedDemoHealth } from '../features/health/index.js';
 import { seedDemoRadar } from '../features/radar/index.js';
-import { seedDemoToggles } from '../features/toggles/index.js';
+import { DEMO_TOGGLES_TOKEN_FILE, seedDemoToggles } from '../features/toggles/index.js';
 import { SYSTEM_ACTOR } from '../platform/auth/actor.js';
 import type { Logger } from '../platform/logging.js';
 
@@ -48,7 +48,7 @@ export async function seedDemo(input: {
   radar?: Parameters<typeof seedDemoRadar>[0]['radar'];
   /** Tech health: the default track and checks are loaded once, and a first collection is queued. */
   health?: Omit<Parameters<typeof seedDemoHealth>[0], 'logger'>;
-  /** Feature toggles: the `checkout` project and its flags are created once. */
+  /** Feature toggles: the `checkout` project and its flags are created once; its client token is in the data dir. */
   toggles?: Omit<Parameters<typeof seedDemoToggles>[0], 'logger'>;
   logger: Logger;
   size?: number;
@@ -76,7 +76,10 @@ export async function seedDemo(input: {
   if (input.shifts) await seedDemoShift(input.shifts, input.examplesDir ?? defaultExamplesDir(), input.logger);
   if (input.radar) await seedDemoRadar({ radar: input.radar, logger: input.logger });
   if (input.health) await seedDemoHealth({ ...input.health, logger: input.logger });
-  if (input.toggles) await seedDemoToggles({ ...input.toggles, logger: input.logger });
+  if (input.toggles) {
+    const clientTokenFile = join(input.dataDir, DEMO_TOGGLES_TOKEN_FILE);
+    await seedDemoToggles({ clientTokenFile, ...input.toggles, logger: input.logger });
+  }
   if (added > 0) input.logger.info({ added, repositories: targets.length }, 'demo fleet registered');
   return { repositories: targets.length };
 }

@@ -27,7 +27,7 @@ import { createGuardObservationsStore } from './store/guard-observations-store.j
 import { createPlansStore } from './store/plans-store.js';
 import { createTogglesStore } from './store/toggles-store.js';
 
-export { DEMO_TOGGLES_PROJECT, seedDemoToggles } from './demo/seed-demo-toggles.js';
+export { DEMO_TOGGLES_PROJECT, DEMO_TOGGLES_TOKEN_FILE, seedDemoToggles } from './demo/seed-demo-toggles.js';
 export type { ChangeRequest, FlagChange } from './governance/change-model.js';
 export type { GovernanceService } from './governance/governance-service.js';
 export { EXPECTED_LIFETIME_DAYS, type StaleFlagFacts, type StaleReport } from './governance/stale-flags.js';

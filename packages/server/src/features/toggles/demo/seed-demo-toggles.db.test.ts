@@ -1,5 +1,9 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compileFeatures } from '@backbeat/toggles-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../../platform/auth/actor.js';
 import { createTestDatabase, type TestDatabase } from '../../../platform/db/testing/test-database.js';
 import { createInMemoryEventLog } from '../../../platform/events/in-memory-event-log.js';
 import { silentLogger } from '../../../platform/logging.js';
@@ -11,7 +15,7 @@ import { createClientService } from '../service/client-service.js';
 import { createTogglesService } from '../service/toggles-service.js';
 import { createPlansStore } from '../store/plans-store.js';
 import { createTogglesStore } from '../store/toggles-store.js';
-import { seedDemoToggles } from './seed-demo-toggles.js';
+import { DEMO_TOGGLES_TOKEN_FILE, seedDemoToggles } from './seed-demo-toggles.js';
 
 const component = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -82,6 +86,53 @@ describe('seedDemoToggles', () => {
     expect(compiled.isEnabled('family-plan', { properties: { country: 'SE', appVersion: '4.1.0' } })).toBe(false);
     expect(compiled.isEnabled('gift-cards', {})).toBe(false);
     expect(compiled.isEnabled('payments-provider-fallback', {})).toBe(true);
+  });
+
+  it('keeps a client token for the demo app in a file only its owner reads, and makes a new one once revoked', async () => {
+    const fresh = await createTestDatabase({ migrations: togglesMigrations });
+    const dir = mkdtempSync(join(tmpdir(), 'backbeat-demo-token-'));
+    try {
+      const store = createTogglesStore(fresh);
+      const events = createInMemoryEventLog();
+      const toggles = createTogglesService({ store, events, membership: { groupsOf: async () => [] }, catalog });
+      const client = createClientService({ store, events });
+      const clientTokenFile = join(dir, DEMO_TOGGLES_TOKEN_FILE);
+      const seed = () => seedDemoToggles({ toggles, catalog, logger: silentLogger(), clientTokenFile });
+
+      expect(await seed()).toEqual({ created: true });
+      const first = readFileSync(clientTokenFile, 'utf8').trim();
+      expect(first).toMatch(/^checkout:production\.\w{40}$/);
+      expect(statSync(clientTokenFile).mode & 0o777).toBe(0o600);
+      // A client token of the project and environment: it reads checkout in production and nothing else.
+      expect(await client.authenticate(first)).toMatchObject({
+        type: 'client',
+        project: 'checkout',
+        environment: 'production',
+        name: 'checkout-demo',
+      });
+
+      // Restarts keep the token while it works.
+      expect(await seed()).toEqual({ created: false });
+      expect(readFileSync(clientTokenFile, 'utf8').trim()).toBe(first);
+      expect(await store.listTokens('checkout')).toHaveLength(1);
+
+      // Revoked, or the file lost: the next start makes a new one.
+      const [token] = await store.listTokens('checkout');
+      await toggles.revokeToken(SYSTEM_ACTOR, token?.id as string);
+      await seed();
+      const second = readFileSync(clientTokenFile, 'utf8').trim();
+      expect(second).not.toBe(first);
+      expect(await client.authenticate(first)).toBeUndefined();
+      expect(await client.authenticate(second)).toMatchObject({ project: 'checkout', environment: 'production' });
+      rmSync(clientTokenFile);
+      await seed();
+      expect(existsSync(clientTokenFile)).toBe(true);
+      expect(readFileSync(clientTokenFile, 'utf8').trim()).not.toBe(second);
+      expect((await store.listTokens('checkout')).filter((t) => !t.revokedAt)).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await fresh.dispose();
+    }
   });
 
   it('puts the flag mid-rollout through a guarded plan when rollouts are given', async () => {
