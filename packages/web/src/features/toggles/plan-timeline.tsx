@@ -4,6 +4,7 @@ import { Pill } from '../../app/ui/pill.js';
 import { ErrorState, Loading } from '../../app/ui/status.js';
 import { Time } from '../../app/ui/time.js';
 import { FieldError } from './field-error.js';
+import { GuardCharts } from './guard-charts.js';
 import {
   type Guard,
   type GuardAction,
@@ -139,6 +140,7 @@ function PlanView({ plan }: { plan: RolloutPlan }) {
         ))}
       </ol>
       {plan.guards.length > 0 && <GuardTable guards={plan.guards} timeline={plan.timeline} />}
+      {plan.guards.length > 0 && plan.status !== 'draft' && <GuardCharts plan={plan} />}
       <ol className="toggles-history" data-testid="plan-timeline">
         {plan.timeline
           .slice()

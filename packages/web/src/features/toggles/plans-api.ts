@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api } from '../../app/api-client.js';
+import { ApiError, api, apiUrl } from '../../app/api-client.js';
 import { LIVE_REFRESH_MS, togglesKeys, togglesPaths } from './toggles-api.js';
 
 export type GuardAction = 'rollback' | 'off';
@@ -115,4 +115,40 @@ export function usePlanAction(project: string, flag: string) {
   return usePlanMutation(project, flag, (input: { id: string; action: PlanAction; reason?: string }) =>
     api.post<RolloutPlan>(planPaths.action(input.id, input.action), input.reason ? { reason: input.reason } : {}),
   );
+}
+
+/** What one guard of a plan read at each tick, with its threshold. */
+export interface GuardSeries {
+  index: number;
+  /** The guard's name, or `guards[i] (kind)`. */
+  guard: string;
+  kind: Guard['kind'];
+  threshold: number;
+  breachWhen: 'above' | 'below';
+  /** Oldest first. */
+  observations: {
+    at: string;
+    state: 'ok' | 'breached' | 'unavailable';
+    value: number | null;
+    threshold: number;
+    milestoneIndex: number;
+    detail: string;
+  }[];
+}
+
+/** Query key of a plan's guard readings; under the flag's key, so plan actions refresh them. */
+export const guardObservationsKey = (plan: Pick<RolloutPlan, 'id' | 'project' | 'flag'>) =>
+  [...togglesKeys.flag(plan.project, plan.flag), 'guard-observations', plan.id] as const;
+
+/** The guards' readings of a plan over the last `hours` hours, refreshed while the page is open. */
+export function useGuardObservations(plan: Pick<RolloutPlan, 'id' | 'project' | 'flag'>, hours = 24) {
+  return useQuery({
+    queryKey: guardObservationsKey(plan),
+    queryFn: async () => {
+      const since = new Date(Date.now() - hours * 3600_000).toISOString();
+      const url = apiUrl(planPaths.action(plan.id, 'guard-observations'), { since });
+      return (await api.get<{ plan: string; guards: GuardSeries[] }>(url)).guards;
+    },
+    refetchInterval: LIVE_REFRESH_MS,
+  });
 }
