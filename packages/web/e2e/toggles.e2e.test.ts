@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useDemoBrowser } from './demo-browser.js';
 
@@ -122,20 +124,78 @@ describe('Feature toggles in Chromium', () => {
     expect(demo.session.pageErrors).toEqual([]);
   });
 
-  it('turns a refused production change into a change request when the project needs approval', async () => {
+  it('charts the guard readings of the demo plan against the threshold, live, and marks the breach', async () => {
     const { page } = demo.session;
-    // Four-eyes has no page of its own yet: switch it on through the API, as the signed-in admin.
-    const status = await page.evaluate(async () => {
-      const response = await fetch('/api/toggles/projects/checkout/governance', {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ requireApproval: true }),
+    // The demo keeps a client token for its demo app; services report impact with it.
+    const tokenFile = join(demo.app.dataDir, 'demo-toggles-client-token');
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    const clientToken = readFileSync(tokenFile, 'utf8').trim();
+    expect(clientToken).toMatch(/^checkout:production\./);
+    const report = async (errors: number, requests: number) => {
+      const response = await fetch(`${demo.app.baseUrl}/api/toggles/impact`, {
+        method: 'POST',
+        headers: { authorization: clientToken, 'content-type': 'application/json' },
+        body: JSON.stringify({ flag: 'new-checkout-flow', appName: 'e2e-checkout', errors, requests }),
       });
-      return response.status;
+      expect(response.status).toBe(202);
+    };
+    const rollouts = demo.app.backbeat.toggles.rollouts;
+    const plan = await rollouts.current({ project: 'checkout', flag: 'new-checkout-flow', environment: 'production' });
+    expect(plan?.status).toBe('running');
+    const planId = plan?.id as string;
+
+    // 1 error in 150 requests: 0.67 %, well under the 5 % threshold.
+    await report(1, 150);
+    expect((await rollouts.tick(planId)).status).toBe('running');
+    await page.goto('/toggles/checkout/flags/new-checkout-flow?env=production');
+    const chart = page.locator('[data-testid="guard-chart"][data-guard="checkout error rate"]');
+    await chart.waitFor();
+    expect(await chart.getByTestId('guard-threshold').count()).toBe(1);
+    expect(await chart.getByTestId('guard-legend').textContent()).toContain('threshold 5%');
+    expect(await chart.getByTestId('guard-last').textContent()).toMatch(/^0\.667% at/);
+    expect(await chart.getAttribute('data-breaches')).toBe('0');
+
+    // 41 errors in 300 requests: 13.7 %. The plan's next tick breaches and rolls back to 5 %;
+    // the open page follows without a reload.
+    await report(40, 150);
+    expect((await rollouts.tick(planId)).status).toBe('paused');
+    await expect.poll(() => chart.getAttribute('data-breaches'), { timeout: 15_000 }).toBe('1');
+    expect(await chart.getByTestId('guard-breach').count()).toBe(1);
+    expect(await chart.getByTestId('guard-last').textContent()).toMatch(/^13\.7% at .*, breached$/);
+    expect(await chart.getByTestId('guard-legend').textContent()).toContain('breached once');
+    const plan2 = page.getByTestId('rollout-plan');
+    await expect.poll(() => plan2.getByTestId('plan-status').textContent()).toBe('paused');
+    expect(await plan2.getByTestId('plan-timeline').textContent()).toMatch(/guard-breached.*error rate 13\.67 %/);
+    await expect
+      .poll(() => page.locator('[data-testid="environment-row"][data-env="production"]').textContent())
+      .toContain('5%');
+    expect(demo.session.pageErrors).toEqual([]);
+  });
+
+  it('lets an owner switch four-eyes on, holds a production change for a second person, who approves it', async () => {
+    const { page } = demo.session;
+    await page.goto('/toggles?project=checkout&env=production');
+    const governance = page.getByTestId('project-governance');
+    const fourEyes = governance.getByTestId('four-eyes-switch');
+    await fourEyes.waitFor();
+    expect(await fourEyes.getAttribute('aria-checked')).toBe('false');
+    expect(await fourEyes.isDisabled()).toBe(false);
+    await fourEyes.click();
+    await expect.poll(() => fourEyes.getAttribute('aria-checked')).toBe('true');
+    expect(await governance.getByTestId('four-eyes-state').textContent()).toMatch(/^On: production changes wait/);
+    // The change is audited with who, before and after.
+    const audit = await page.evaluate(async () => {
+      const response = await fetch('/api/audit?type=toggle.project.governance&subject=toggle-project:checkout');
+      return (await response.json()) as { items: { before: unknown; after: unknown; actor: { isAdmin?: boolean } }[] };
     });
-    expect(status).toBe(200);
-    await page.goto('/toggles/checkout/flags/gift-cards?env=production');
-    await page.getByTestId('flag-title').waitFor();
+    expect(audit.items).toHaveLength(1);
+    expect(audit.items[0]).toMatchObject({
+      before: { requireApproval: false },
+      after: { requireApproval: true },
+    });
+
+    await page.getByRole('link', { name: 'gift-cards' }).click();
+    await page.waitForURL(/\/flags\/gift-cards\?env=production$/);
     await page.getByTestId('switch-production').click();
     const request = page.getByTestId('request-approval');
     await request.waitFor();
@@ -146,13 +206,66 @@ describe('Feature toggles in Chromium', () => {
     const waiting = page.getByTestId('open-changes').getByTestId('open-change');
     await expect.poll(() => waiting.count()).toBe(1);
     expect(await waiting.textContent()).toMatch(/production\s*switch on.*gift cards go live in the Nordics.*pending/);
-
-    // Nobody approves their own change; the requester may withdraw it.
+    // Nobody approves their own change.
     await waiting.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => page.getByTestId('open-changes').textContent()).toContain('cannot approve your own');
-    await waiting.getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => waiting.count()).toBe(0);
-    expect(await page.getByTestId('switch-production').getAttribute('aria-checked')).toBe('false');
+
+    // A second person: a member of the squad that owns the project, with an account the admin makes.
+    const reviewer = await page.evaluate(async () => {
+      const project = await (await fetch('/api/toggles/projects/checkout')).json();
+      const [, namespace, name] = /^group:([^/]+)\/(.+)$/.exec(project.ownerRef) ?? [];
+      const group = await (await fetch(`/api/catalog/entities/by-name/group/${namespace}/${name}`)).json();
+      const member = group.relations.find((r: { type: string }) => r.type === 'hasMember')?.targetRef;
+      const created = await fetch('/api/auth/accounts', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'reviewer', userRef: member, password: 'a-long-reviewer-password' }),
+      });
+      return { status: created.status, member, ownerRef: project.ownerRef as string };
+    });
+    expect(reviewer.status).toBe(201);
+    expect(reviewer.member).toMatch(/^user:/);
+
+    const second = await demo.session.browser.newContext({ baseURL: demo.app.baseUrl });
+    try {
+      const other = await second.newPage();
+      // The demo user is not in the owning squad: the setting shows, but only owners and admins may change it.
+      expect((await other.request.post('/api/auth/demo', { data: {} })).status()).toBe(200);
+      await other.goto('/toggles?project=checkout&env=production');
+      const readOnly = other.getByTestId('project-governance').getByTestId('four-eyes-switch');
+      await readOnly.waitFor();
+      expect(await readOnly.getAttribute('aria-checked')).toBe('true');
+      expect(await readOnly.isDisabled()).toBe(true);
+      expect(await other.getByTestId('four-eyes-who').textContent()).toMatch(/Only admins and members of/);
+
+      const signIn = await other.request.post('/api/auth/sign-in', {
+        data: { username: 'reviewer', password: 'a-long-reviewer-password' },
+      });
+      expect(signIn.status()).toBe(200);
+      await other.goto('/toggles?project=checkout&env=production');
+      // The project's list shows what waits, with a link to the flag.
+      const pending = other.getByTestId('project-changes').getByTestId('open-change');
+      await expect.poll(() => pending.count()).toBe(1);
+      expect(await pending.textContent()).toMatch(/gift-cards\s*production\s*switch on.*pending/);
+      await pending.getByRole('button', { name: 'Approve' }).click();
+      await expect.poll(() => pending.count()).toBe(0);
+      await expect
+        .poll(() => other.locator('[data-testid="flag-row"][data-flag="gift-cards"]').getAttribute('data-enabled'))
+        .toBe('true');
+    } finally {
+      await second.close();
+    }
+
+    // The requester's page follows within its refresh: the change applied, nothing waits.
+    await expect
+      .poll(() => page.getByTestId('switch-production').getAttribute('aria-checked'), { timeout: 15_000 })
+      .toBe('true');
+    await expect.poll(() => waiting.count(), { timeout: 15_000 }).toBe(0);
+    // The history has the switch applied by the approver, and the change request's own entries.
+    const enabled = page.locator('[data-testid="history-entry"][data-action="enabled"]');
+    await expect.poll(() => enabled.count(), { timeout: 15_000 }).toBe(1);
+    expect(await enabled.textContent()).toMatch(/production\s*by reviewer/);
+    expect(await page.locator('[data-testid="history-entry"][data-action="toggle.change.approved"]').count()).toBe(1);
     expect(demo.session.pageErrors).toEqual([]);
   });
 });

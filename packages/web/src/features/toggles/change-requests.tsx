@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { errorMessage } from '../../app/api-client.js';
 import { Pill } from '../../app/ui/pill.js';
 import { Time } from '../../app/ui/time.js';
@@ -10,6 +11,7 @@ import {
   useOpenChanges,
   useRequestChange,
 } from './changes-api.js';
+import { togglesRoutes } from './toggles-api.js';
 import { audienceOf } from './toggles-model.js';
 
 /**
@@ -62,22 +64,33 @@ export function RequestApproval({
   );
 }
 
-/** Change requests of the flag waiting for approval or for their time, with approve, reject and cancel. */
-export function OpenChanges({ project, flag }: { project: string; flag: string }) {
+/**
+ * Change requests waiting for approval or for their time, with approve, reject and
+ * cancel: of one flag on its page, or of every flag of the project (with links) on
+ * the project's list, where a second person finds what waits for them.
+ */
+export function OpenChanges({ project, flag }: { project: string; flag?: string }) {
   const changes = useOpenChanges(project, flag);
-  const decide = useDecideChange(project, flag);
+  const decide = useDecideChange(project);
   if (!changes.data || changes.data.length === 0) return null;
   return (
-    <section className="card" data-testid="open-changes">
+    <section className="card" data-testid={flag ? 'open-changes' : 'project-changes'}>
       <div className="card-head">
         <h2>Changes waiting</h2>
-        <span className="muted small">Production changes in this project need a second person.</span>
+        <span className="muted small">
+          Pending changes apply once another owner or an admin approves them; scheduled ones at their time.
+        </span>
       </div>
       {decide.isError && <div className="error-text small">{errorMessage(decide.error)}</div>}
       <table className="table table-compact">
         <tbody>
           {changes.data.map((change) => (
-            <tr key={change.id} data-testid="open-change">
+            <tr key={change.id} data-testid="open-change" data-status={change.status}>
+              {!flag && (
+                <td>
+                  <Link to={togglesRoutes.flag(change.project, change.flag, change.environment)}>{change.flag}</Link>
+                </td>
+              )}
               <td>
                 <code>{change.environment}</code>
               </td>

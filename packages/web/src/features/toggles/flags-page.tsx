@@ -4,6 +4,8 @@ import { Pill } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
 import { Time } from '../../app/ui/time.js';
 import { usePageTitle } from '../../app/use-page-title.js';
+import { OpenChanges } from './change-requests.js';
+import { ProjectGovernance } from './project-governance.js';
 import {
   type Flag,
   type StaleReason,
@@ -80,6 +82,8 @@ export function FlagsPage() {
         <EmptyState title={`No toggle project "${projectKey}".`}>Pick one of the projects above.</EmptyState>
       )}
       {project && <ProjectFacts project={project} />}
+      {project && <ProjectGovernance key={project.key} project={project} />}
+      {project && <OpenChanges key={project.key} project={project.key} />}
       {project && environments.data && (
         <>
           <EnvironmentTabs environments={environments.data} active={envKey} onSelect={(e) => setParam('env', e)} />

@@ -113,6 +113,10 @@ export const togglesKeys = {
   stale: () => ['toggles', 'stale'] as const,
   metrics: (project: string, name: string, environment: string) =>
     ['toggles', 'project', project, 'flag', name, 'metrics', environment] as const,
+  /** Everything about one project: its flags, flag pages, settings and change requests. */
+  project: (project: string) => ['toggles', 'project', project] as const,
+  governance: (project: string) => ['toggles', 'project', project, 'governance'] as const,
+  projectChanges: (project: string) => ['toggles', 'project', project, 'changes'] as const,
 };
 
 /**
@@ -145,7 +149,7 @@ export const togglesRoutes = {
  * PUT with a JSON body. The shared client has no PUT; this keeps its error shape
  * (ApiError with the problem document) so field errors can be shown the same way.
  */
-async function put<T>(url: string, body: unknown): Promise<T> {
+export async function put<T>(url: string, body: unknown): Promise<T> {
   const response = await fetch(url, {
     method: 'PUT',
     headers: { accept: 'application/json', 'content-type': 'application/json' },

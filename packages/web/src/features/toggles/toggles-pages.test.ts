@@ -3,9 +3,10 @@ import { createElement, type ReactElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
+import type { ChangeRequest, ProjectGovernance } from './changes-api.js';
 import { FlagPage } from './flag-page.js';
 import { FlagsPage } from './flags-page.js';
-import { planKey, type RolloutPlan } from './plans-api.js';
+import { type GuardSeries, guardObservationsKey, planKey, type RolloutPlan } from './plans-api.js';
 import {
   type Flag,
   type HistoryEntry,
@@ -157,8 +158,44 @@ const PLAN: RolloutPlan = {
   ],
 };
 
+const GUARD_SERIES: GuardSeries[] = [
+  {
+    index: 0,
+    guard: 'checkout errors',
+    kind: 'error-rate',
+    threshold: 0.05,
+    breachWhen: 'above',
+    observations: [
+      { at: '2026-01-01T01:00:00Z', state: 'ok', value: 0.01, threshold: 0.05, milestoneIndex: 1, detail: '' },
+      { at: '2026-01-01T01:01:00Z', state: 'unavailable', value: null, threshold: 0.05, milestoneIndex: 1, detail: '' },
+      { at: '2026-01-01T01:02:00Z', state: 'breached', value: 0.12, threshold: 0.05, milestoneIndex: 1, detail: '' },
+    ],
+  },
+];
+
+const PENDING: ChangeRequest = {
+  id: 'c1',
+  project: 'checkout',
+  flag: 'old-banner',
+  environment: 'production',
+  change: { action: 'enable' },
+  note: 'back on for the sale',
+  status: 'pending',
+  applyAt: null,
+  requestedBy: 'user:default/jane',
+  decidedBy: null,
+  error: null,
+  createdAt: '2026-01-01T03:00:00Z',
+  updatedAt: '2026-01-01T03:00:00Z',
+};
+
 /** Renders a page at a path with the toggles queries already answered, as the server would. */
-function render(path: string, pattern: string, page: () => ReactElement | null): string {
+function render(
+  path: string,
+  pattern: string,
+  page: () => ReactElement | null,
+  governance: ProjectGovernance = { project: 'checkout', requireApproval: false, viewer: { canChange: true } },
+): string {
   const client = new QueryClient();
   client.setQueryData(togglesKeys.projects(), [PROJECT]);
   client.setQueryData(togglesKeys.environments(), ENVIRONMENTS);
@@ -171,6 +208,9 @@ function render(path: string, pattern: string, page: () => ReactElement | null):
   client.setQueryData(togglesKeys.history('checkout', 'new-checkout-flow'), HISTORY);
   client.setQueryData(togglesKeys.metrics('checkout', 'new-checkout-flow', 'production'), METRICS);
   client.setQueryData(planKey('checkout', 'new-checkout-flow', 'production'), PLAN);
+  client.setQueryData(guardObservationsKey(PLAN), GUARD_SERIES);
+  client.setQueryData(togglesKeys.governance('checkout'), governance);
+  client.setQueryData(togglesKeys.projectChanges('checkout'), [PENDING]);
   const router = createMemoryRouter([{ path: pattern, element: createElement(page) }], { initialEntries: [path] });
   return renderToString(createElement(QueryClientProvider, { client }, createElement(RouterProvider, { router })));
 }
@@ -190,6 +230,32 @@ describe('toggles pages', () => {
     // Stale by the server's report, and stale by hand.
     expect(rows[0]).toMatch(/title="not evaluated for 30 days" data-testid="stale-marker"/);
     expect(rows[1]).toMatch(/title="marked stale" data-testid="stale-marker"/);
+  });
+
+  it('offers the four-eyes switch to owners and shows the project changes waiting, with links', () => {
+    const html = render('/toggles', '/toggles', FlagsPage);
+    const control = html.split('data-testid="project-governance"')[1]?.split('</section>')[0] ?? '';
+    expect(control).toMatch(/role="switch" aria-checked="false"/);
+    expect(control).not.toMatch(/disabled/);
+    expect(text(control)).toContain('Off: owners change production directly.');
+    const waiting = html.split('data-testid="project-changes"')[1] ?? '';
+    expect(waiting).toContain('href="/toggles/checkout/flags/old-banner?env=production"');
+    expect(text(waiting)).toMatch(
+      /old-banner production switch on by user:default\/jane .*back on for the sale.* pending/,
+    );
+    expect(text(waiting)).toContain('Approve');
+  });
+
+  it('shows the four-eyes setting read-only to people who may not change it', () => {
+    const html = render('/toggles', '/toggles', FlagsPage, {
+      project: 'checkout',
+      requireApproval: true,
+      viewer: { canChange: false },
+    });
+    const control = html.split('data-testid="project-governance"')[1]?.split('</section>')[0] ?? '';
+    expect(control).toMatch(/role="switch" aria-checked="true"[^>]*disabled=""/);
+    expect(text(control)).toMatch(/On: production changes wait until another owner or an admin approves them/);
+    expect(text(control)).toMatch(/Only admins and members of .*payments-squad.* may change this/);
   });
 
   it('filters the list by the search in the URL', () => {
@@ -214,6 +280,12 @@ describe('toggles pages', () => {
     expect(html.match(/data-state="reached"/g)).toHaveLength(1);
     expect(html.match(/data-state="current"/g)).toHaveLength(1);
     expect(plain).toContain('error rate above 5% over 10 min');
+    const chart = html.split('data-testid="guard-chart"')[1] ?? '';
+    expect(chart).toContain('data-guard="checkout errors" data-breaches="1"');
+    expect(chart).toContain('data-testid="guard-threshold"');
+    expect(chart.match(/data-testid="guard-breach"/g)).toHaveLength(1);
+    expect(text(chart)).toMatch(/3 readings threshold 5% breached once/);
+    expect(text(chart)).toMatch(/1 could not be read/);
     expect(plain).toContain('Advance now');
     expect(plain).toMatch(/“ ?errors spiking ?”/);
     expect(plain).toMatch(/production switch on → off/);
