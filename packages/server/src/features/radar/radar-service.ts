@@ -6,13 +6,15 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/ht
 import { newId, nowIso } from '../../platform/ids.js';
 import type { Logger } from '../../platform/logging.js';
 import { adoptionOf, type EntryAdoption, type EntryUsage } from './adoption/compute-adoption.js';
-import { entryMatches, ringAt } from './model/match-entry.js';
+import { evaluateDependencies, type RadarEvaluationItem } from './model/evaluate-dependencies.js';
 import { type RadarDefinition, type RadarEntry, RINGS, type Ring } from './model/radar.js';
 import { ringChanges } from './model/ring-moves.js';
 import { type RadarSourceSpec, readRadarSource } from './sources/read-radar-source.js';
 import { type ParseRadarResult, parseRadar, type RadarProblem } from './spec/parse-radar.js';
 import type { NewRingMove, RadarRow, RadarStore, SourceRow } from './store/radar-store.js';
-import type { DependencyUsageReader } from './usage/dependency-usage.js';
+import type { DependencyUsage, DependencyUsageReader } from './usage/dependency-usage.js';
+
+export type { RadarEvaluationItem } from './model/evaluate-dependencies.js';
 
 export interface RadarSummary {
   name: string;
@@ -55,21 +57,6 @@ export interface EntryDetail {
   /** Per owning squad: its components and the versions they use. */
   squads: { ownerRef: string | null; components: number; versions: string[] }[];
   history: RingMoveView[];
-}
-
-/** One radar entry a component uses, and the ring its version puts it in. */
-export interface RadarEvaluationItem {
-  radar: string;
-  entryId: string;
-  entryName: string;
-  quadrant: string;
-  /** The entry's ring on the radar. */
-  entryRing: Ring;
-  /** The ring at the version this component uses (version rules applied). */
-  ring: Ring;
-  ecosystem: string;
-  dependency: string;
-  version: string;
 }
 
 /**
@@ -364,29 +351,18 @@ export function createRadarService(deps: RadarServiceDeps): RadarService {
   }
 
   async function evaluateMany(refs: readonly string[]): Promise<Map<string, RadarEvaluationItem[]>> {
-    const result = new Map<string, RadarEvaluationItem[]>(refs.map((ref) => [ref, []]));
-    const usages = (await deps.dependencyUsage.listDependencyUsage()).filter((u) => result.has(u.entityRef));
-    if (usages.length === 0) return result;
-    const definitions = (await store.listRadars()).map(definitionOf);
-    for (const usage of usages) {
-      const items = result.get(usage.entityRef) as RadarEvaluationItem[];
-      for (const definition of definitions) {
-        for (const e of definition.entries) {
-          if (!entryMatches(e, usage)) continue;
-          items.push({
-            radar: definition.name,
-            entryId: e.id,
-            entryName: e.name,
-            quadrant: e.quadrant,
-            entryRing: e.ring,
-            ring: ringAt(e, usage.version),
-            ecosystem: usage.ecosystem,
-            dependency: usage.name,
-            version: usage.version,
-          });
-        }
-      }
+    const byEntity = new Map<string, DependencyUsage[]>(refs.map((ref) => [ref, []]));
+    let any = false;
+    for (const usage of await deps.dependencyUsage.listDependencyUsage()) {
+      const list = byEntity.get(usage.entityRef);
+      if (!list) continue;
+      list.push(usage);
+      any = true;
     }
+    const result = new Map<string, RadarEvaluationItem[]>(refs.map((ref) => [ref, []]));
+    if (!any) return result;
+    const definitions = (await store.listRadars()).map(definitionOf);
+    for (const [ref, usages] of byEntity) result.set(ref, evaluateDependencies(definitions, usages));
     return result;
   }
 
