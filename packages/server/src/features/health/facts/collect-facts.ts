@@ -46,7 +46,7 @@ export async function collectFacts(input: {
   const refs = entities.map(entityRefOf);
   const stored = new Map<
     string,
-    { version: number; fingerprint: string | null; hash: string | null; error: string | null }
+    { version: number; fingerprint: string | null; hash: string | null; error: string | null; json: string | null }
   >();
   for (const row of await store.factStates(refs)) {
     stored.set(`${row.entity_ref}\n${row.collector}`, {
@@ -54,6 +54,7 @@ export async function collectFacts(input: {
       fingerprint: row.fingerprint,
       hash: row.facts_hash,
       error: row.error,
+      json: row.facts_json,
     });
   }
   const memo = new Map<string, Promise<unknown>>();
@@ -62,6 +63,8 @@ export async function collectFacts(input: {
 
   async function collectEntity(entity: Entity, entityRef: string): Promise<void> {
     const produced = new Map<string, Facts>();
+    // Collectors skipped as unchanged (or failing) in this run: later collectors read their stored facts.
+    const kept = new Map<string, string | null>();
     const context: CollectContext = {
       memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
         let value = memo.get(key);
@@ -71,7 +74,15 @@ export async function collectFacts(input: {
         }
         return value as Promise<T>;
       },
-      factsOf: (id) => produced.get(id),
+      factsOf(id) {
+        const facts = produced.get(id);
+        if (facts !== undefined) return facts;
+        const json = kept.get(id);
+        if (!json) return undefined;
+        const parsed = JSON.parse(json) as Facts;
+        produced.set(id, parsed);
+        return parsed;
+      },
     };
     for (const collector of collectors) {
       let applies = false;
@@ -93,6 +104,7 @@ export async function collectFacts(input: {
           previous.error === null
         ) {
           report.unchanged++;
+          kept.set(collector.id, previous.json);
           continue;
         }
         const facts = await collector.collect(entity, context);
@@ -114,6 +126,8 @@ export async function collectFacts(input: {
         }
       } catch (error) {
         const message = (error as Error).message ?? String(error);
+        // Its last good facts stay stored, and checks read them: so do later collectors.
+        if (previous && previous.version === collector.version) kept.set(collector.id, previous.json);
         report.errors.push({ entityRef, collector: collector.id, error: message });
         outcomes.push({
           entityRef,

@@ -7,7 +7,11 @@ export type Facts = Record<string, unknown>;
 export interface CollectContext {
   /** Shared by every entity of one collection run: memoise run-wide lookups (the owners in the catalog, a repository's HEAD). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
-  /** Facts an earlier collector produced for this entity in this run (collectors run in registration order). */
+  /**
+   * The latest facts of an earlier collector for this entity (collectors run in
+   * registration order): what it produced in this run, or, when it was skipped as
+   * unchanged or failed, its stored facts. Undefined when it has none or does not apply.
+   */
   factsOf(collectorId: string): Facts | undefined;
 }
 
