@@ -6,14 +6,20 @@ import type { EventLog } from '../../platform/events/event-log.js';
 import type { AppEnv } from '../../platform/http/app-env.js';
 import type { Logger } from '../../platform/logging.js';
 import type { JobQueue } from '../../platform/queue/job-queue.js';
+import type { FactCollectorRegistry } from '../health/index.js';
+import { createRadarCollector } from './facts/radar-collector.js';
+import { refreshHealthOnRadarChange } from './facts/refresh-health-on-change.js';
 import { registerRadarJobs } from './jobs.js';
 import { radarMigrations } from './migrations.js';
+import type { RadarDefinition } from './model/radar.js';
 import { createRadarService, type RadarEvaluator, type RadarService } from './radar-service.js';
 import { registerRadarRoutes } from './routes/radar-routes.js';
 import { createRadarStore } from './store/radar-store.js';
 import type { DependencyUsageReader } from './usage/dependency-usage.js';
 
 export { seedDemoRadar } from './demo/seed-demo-radar.js';
+export { createRadarCollector, RADAR_COLLECTOR, RADAR_COLLECTOR_VERSION } from './facts/radar-collector.js';
+export { type RadarFacts, type RadarTechnologyFact, radarFactsOf } from './facts/radar-facts.js';
 export { SYNC_RADAR_SOURCES_JOB } from './jobs.js';
 export { radarMigrations } from './migrations.js';
 export { RINGS, type Ring } from './model/radar.js';
@@ -35,8 +41,15 @@ export interface RadarOptions {
   queue: JobQueue;
   events: EventLog;
   logger: Logger;
-  /** What the fleet declares: component, owner, dependency and version. */
+  /** What the fleet declares: component, owner, dependency and version (the composition root passes `health.reader`). */
   dependencyUsage: DependencyUsageReader;
+  /**
+   * Tech health's collector registry. When given, the `radar` fact collector is
+   * registered on it (after the repository collector, whose dependency facts it
+   * reads) and any radar change queues tech health's refresh, so checks such as
+   * "uses no technology in HOLD" follow ring moves.
+   */
+  healthCollectors?: FactCollectorRegistry;
   config: {
     /** Git sources of radar definitions are mirrored under `<dataDir>/radar/mirrors/`. */
     dataDir: string;
@@ -53,10 +66,15 @@ export interface Radar {
 
 /**
  * Wires the Golden Tech radar: store, service, the source-sync job (registered on
- * the queue here) and routes.
+ * the queue here) and routes; with `healthCollectors`, the `radar` fact collector
+ * for tech-health checks.
  *
  * @example
- * const radar = createRadar({ database, queue, events, logger, dependencyUsage, config: { dataDir } });
+ * const radar = createRadar({
+ *   database, queue, events, logger, config: { dataDir },
+ *   dependencyUsage: health.reader,
+ *   healthCollectors: health.collectors,
+ * });
  * radar.registerRoutes(app);
  * const items = await radar.evaluator.evaluateEntity('component:default/web');
  */
@@ -70,6 +88,14 @@ export function createRadar(options: RadarOptions): Radar {
     mirrorsDir: join(options.config.dataDir, 'radar', 'mirrors'),
   });
   registerRadarJobs(options.queue, service);
+  if (options.healthCollectors) {
+    options.healthCollectors.register(
+      createRadarCollector({
+        listRadars: async () => (await store.listRadars()).map((r) => JSON.parse(r.definition_json) as RadarDefinition),
+      }),
+    );
+    refreshHealthOnRadarChange(options.events, options.queue);
+  }
   return {
     migrations: radarMigrations,
     service,
