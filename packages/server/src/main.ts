@@ -5,7 +5,7 @@ import { seedDemo } from './demo/seed-demo.js';
 import { createCatalog } from './features/catalog/index.js';
 import { createCodeHostResolver, createFleet } from './features/fleet/index.js';
 import { createHealth } from './features/health/index.js';
-import { createRadar, createRepositoryUsageReader } from './features/radar/index.js';
+import { createRadar } from './features/radar/index.js';
 import { createToggles, TOGGLE_TOKEN_PATHS } from './features/toggles/index.js';
 import { authMigrations } from './platform/auth/auth-migrations.js';
 import { createAuthService } from './platform/auth/auth-service.js';
@@ -121,12 +121,9 @@ export async function createBackbeat(options: CreateBackbeatOptions): Promise<Ba
     queue,
     events,
     logger,
-    // Until tech health's dependency facts exist, the radar reads component repositories itself.
-    dependencyUsage: createRepositoryUsageReader({
-      catalog: catalog.reader,
-      mirrorsDir: join(config.dataDir, 'radar', 'usage-mirrors'),
-      logger,
-    }),
+    // Adoption comes from tech health's dependency facts; the radar's facts go back into health's checks.
+    dependencyUsage: health.reader,
+    healthCollectors: health.collectors,
     config: { dataDir: config.dataDir },
   });
   const toggles = createToggles({
