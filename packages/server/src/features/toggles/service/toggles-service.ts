@@ -137,8 +137,12 @@ function normalizeRef(ref: string, defaultKind: string): string {
   return rest.includes('/') ? `${kind}:${rest}` : `${kind}:default/${rest}`;
 }
 
-/** Segment ids are the next integer; two writers can pick the same one, so the loser tries again. */
-async function retryOnUniqueViolation<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+/**
+ * Segment ids are the next integer; two writers can pick the same one, so the loser
+ * tries again. Each round only one of N racing writers wins, so the last needs N
+ * tries: allow plenty, with a short random pause so the racers spread out.
+ */
+async function retryOnUniqueViolation<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -146,6 +150,7 @@ async function retryOnUniqueViolation<T>(fn: () => Promise<T>, attempts = 5): Pr
       const code = String((error as { code?: unknown }).code ?? '');
       const unique = code === '23505' || code.startsWith('SQLITE_CONSTRAINT');
       if (!unique || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
 }
