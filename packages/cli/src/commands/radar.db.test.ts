@@ -75,6 +75,8 @@ describe('backbeat radar against a real server', () => {
       target: join(work, 'web'),
       options: { path: 'catalog-info.yaml' },
     });
+    // The radar counts tech health's dependency facts; without a worker, collect them here.
+    await backbeat.health.service.refresh();
     await writeFile(join(work, 'radar.yaml'), RADAR);
     await writeFile(
       join(work, 'broken.yaml'),
