@@ -750,7 +750,7 @@ async function memoryChild(counts: number[]): Promise<void> {
       }
       const inserted = mib();
       let t = performance.now();
-      let list: unknown[] | undefined = await backbeat.fleet.shifts.targets(name);
+      let list: unknown[] | undefined = (await backbeat.fleet.shifts.targets(name)).items;
       const listMs = performance.now() - t;
       const listRows = list.length;
       const withList = mib();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { allTargets, createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { shiftYaml as buildShiftYaml } from './testing/shift-yaml.js';
 
 /**
@@ -27,7 +27,7 @@ function shiftYaml(name: string, concurrency: number): string {
 
 async function planIntervals(name: string): Promise<[number, number][]> {
   const intervals: [number, number][] = [];
-  for (const target of await h.fleet.shifts.targets(name)) {
+  for (const target of await allTargets(h.fleet, name)) {
     const { diff } = await h.fleet.shifts.targetDetail(name, target.id);
     const started = /\+\+\+ b\/started\.txt\n@@[^\n]*\n\+(\d+)/.exec(diff ?? '')?.[1];
     const ended = /\+\+\+ b\/ended\.txt\n@@[^\n]*\n\+(\d+)/.exec(diff ?? '')?.[1];

@@ -4,7 +4,7 @@ import { isVulnerableLogLibVersion, LOG_LIB_FIXED_VERSION, LOG_LIB_NAME } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../platform/git/index.js';
 import { ForbiddenError, ValidationError } from '../../platform/http/problem.js';
-import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { allTargets, createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { shiftYaml as buildShiftYaml } from './testing/shift-yaml.js';
 
 /**
@@ -71,7 +71,7 @@ describe('fleet shift on real repositories', () => {
   it('previews diffs for exactly the vulnerable Node repositories without pushing anything', async () => {
     await h.fleet.shifts.apply(FLEET_ADMIN, { yaml: shiftYaml({ name: 'log-lib-preview' }), preview: true });
     await h.settle('log-lib-preview', ['planned', 'no-change', 'plan-failed']);
-    const targets = await h.fleet.shifts.targets('log-lib-preview');
+    const targets = await allTargets(h.fleet, 'log-lib-preview');
     for (const repo of h.demo.repos) {
       const target = targets.find((t) => t.entityRef === `component:default/${repo.name}`);
       if (repo.kind !== 'node-service') {
@@ -102,7 +102,7 @@ describe('fleet shift on real repositories', () => {
     const applied = await h.fleet.shifts.apply(FLEET_ADMIN, { yaml: shiftYaml({ name: 'log-lib' }) });
     expect(applied.preview).toBe(false);
     await h.settle('log-lib', ['merged', 'checks-failed', 'no-change', 'plan-failed', 'failed']);
-    const targets = await h.fleet.shifts.targets('log-lib');
+    const targets = await allTargets(h.fleet, 'log-lib');
     const merged = targets.filter((t) => t.state === 'merged');
     const red = targets.filter((t) => t.state === 'checks-failed');
     expect(red.map((t) => t.entityRef)).toEqual([`component:default/${untested.name}`]);
@@ -130,7 +130,7 @@ describe('fleet shift on real repositories', () => {
   }, 180_000);
 
   it('closes a target removed from the spec and deletes its branch', async () => {
-    const red = (await h.fleet.shifts.targets('log-lib')).filter((t) => t.state === 'checks-failed');
+    const red = (await allTargets(h.fleet, 'log-lib')).filter((t) => t.state === 'checks-failed');
     // The generated fleet has vulnerable Node services without tests, whose checks fail.
     expect(red.length).toBeGreaterThan(0);
     const [first] = red;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../platform/git/index.js';
 import type { TargetState } from './model/target-state.js';
-import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { allTargets, createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain, historyProblems, waitFor } from './testing/fleet-invariants.js';
 import { shiftYaml as buildShiftYaml, onlyTargets } from './testing/shift-yaml.js';
 
@@ -45,7 +45,7 @@ async function commit(repo: Repo, message: string): Promise<void> {
 }
 
 async function statesOf(shift: string): Promise<Record<string, TargetState>> {
-  const targets = await h.fleet.shifts.targets(shift);
+  const targets = await allTargets(h.fleet, shift);
   return Object.fromEntries(targets.map((t) => [t.entityRef, t.state]));
 }
 

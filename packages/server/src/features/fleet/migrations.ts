@@ -15,6 +15,10 @@ import type { MigrationSet } from '../../platform/db/migrations.js';
  *   a re-apply or another shift with the same steps does not run the steps again
  *   (0002 adds the tree, from which each shift commits with its own metadata).
  * - fleet_merge_locks: one merge at a time per (repository, base branch).
+ *
+ * Target lists are read a page at a time in (entity_ref, id) order: the unique
+ * (shift_id, entity_ref) index serves the whole list, and 0003 puts the same order
+ * under each state, so a page of one state is a range read however large the shift.
  */
 export const fleetMigrations: MigrationSet = {
   'fleet/0001-init': {
@@ -127,6 +131,18 @@ export const fleetMigrations: MigrationSet = {
     // biome-ignore lint/suspicious/noExplicitAny: migrations are untyped by design
     async up(db: Kysely<any>) {
       await db.schema.alterTable('fleet_plan_cache').addColumn('change_tree', 'text').execute();
+    },
+  },
+  'fleet/0003-target-pages': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations are untyped by design
+    async up(db: Kysely<any>) {
+      // Replaces (shift_id, state), which it starts with: totals by state use it as they did.
+      await db.schema
+        .createIndex('fleet_targets_shift_state_ref')
+        .on('fleet_targets')
+        .columns(['shift_id', 'state', 'entity_ref', 'id'])
+        .execute();
+      await db.schema.dropIndex('fleet_targets_shift_state').execute();
     },
   },
 };

@@ -66,12 +66,12 @@ describe('the health gate on Fleet Shift automerge', () => {
       t.state.endsWith('failed') ||
       Boolean(t.lastLog?.startsWith('Auto-merge held'));
     const deadline = Date.now() + 90_000;
-    let targets = await fleet.shifts.targets('gated-bump', {});
+    let targets = (await fleet.shifts.targets('gated-bump', {})).items;
     while (targets.length === 0 || !targets.every(settled)) {
       if (Date.now() > deadline)
         throw new Error(`not settled: ${targets.map((t) => `${t.entityRef}=${t.state}`).join(', ')}`);
       await new Promise((r) => setTimeout(r, 200));
-      targets = await fleet.shifts.targets('gated-bump', {});
+      targets = (await fleet.shifts.targets('gated-bump', {})).items;
     }
     let merged = 0;
     let held = 0;

@@ -12,7 +12,7 @@ import { catalogMigrations, createCatalog } from '../../catalog/index.js';
 import { createFleet, type Fleet, fleetMigrations } from '../index.js';
 import type { TargetState } from '../model/target-state.js';
 import { type FakeForge, startFakeForge } from '../testing/fake-forge.js';
-import { FLEET_ADMIN, settleShift } from '../testing/fleet-harness.js';
+import { allTargets, FLEET_ADMIN, settleShift } from '../testing/fleet-harness.js';
 import { RateBudgets } from './rate-budget.js';
 import { createCodeHostResolver } from './resolver.js';
 
@@ -134,7 +134,7 @@ describe('fleet shift on hosted code hosts', () => {
     ].join('\n');
     await fleet.shifts.apply(FLEET_ADMIN, { yaml });
     await settle('quiet-logs', ['merged', 'failed', 'plan-failed', 'checks-failed', 'no-change']);
-    const targets = await fleet.shifts.targets('quiet-logs');
+    const targets = await allTargets(fleet, 'quiet-logs');
     expect(targets.map((t) => `${t.entityRef}=${t.state}`).sort()).toEqual([
       'component:default/api=merged',
       'component:default/web=merged',
@@ -197,7 +197,7 @@ describe('fleet shift on hosted code hosts', () => {
     expect(until).toBeGreaterThanOrEqual(asked + 3_000);
     expect(until).toBeLessThan(Date.now() + 3_500);
     await settle('warn-logs', ['merged', 'failed', 'plan-failed', 'checks-failed', 'no-change']);
-    const targets = await fleet.shifts.targets('warn-logs');
+    const targets = await allTargets(fleet, 'warn-logs');
     expect(targets.map((t) => t.state)).toEqual(['merged', 'merged']);
     for (const repo of repos) {
       expect(await repo.forge().git(repo.fullName, ['show', 'main:config/app.yaml'])).toBe('logLevel: warn');

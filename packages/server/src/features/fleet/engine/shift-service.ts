@@ -13,19 +13,26 @@ import { OPEN_CHANGE_STATES, type TargetState } from '../model/target-state.js';
 import { parseShiftSpec } from '../spec/index.js';
 import type { FleetStore, NewTarget, TargetQuery } from '../store/fleet-store.js';
 import type { ShiftRow } from '../store/fleet-tables.js';
-import { burndown } from './burndown.js';
+import { burndownRule } from './burndown.js';
 import { canaryRefs } from './rollout.js';
 import {
   type ShiftDetail,
   type ShiftSummary,
   shiftSummary,
   type TargetDetail,
-  type TargetView,
+  type TargetPage,
   targetDetail,
   targetView,
 } from './shift-views.js';
+import { decodeTargetCursor, encodeTargetCursor, targetLimit } from './target-page.js';
 import { entityRefOf, targetFilter } from './target-query.js';
 import type { TargetRunner } from './target-runner.js';
+
+/** A target filter with the page wanted: `limit` (default 200, at most 1000) and the cursor of the page before. */
+export interface TargetPageQuery extends TargetQuery {
+  limit?: number;
+  cursor?: string;
+}
 
 export const FAILED_STATES: readonly TargetState[] = ['plan-failed', 'checks-failed', 'failed'];
 
@@ -316,13 +323,36 @@ export function createShiftService(deps: ShiftServiceDeps) {
 
   async function detail(name: string): Promise<ShiftDetail> {
     const shift = await requireShift(name);
-    const [totals, transitions] = await Promise.all([store.totals(shift.id), store.transitionsOfShift(shift.id)]);
-    return { ...shiftSummary(shift, totals), specYaml: shift.spec_yaml, burndown: burndown(transitions) };
+    const [totals, points] = await Promise.all([store.totals(shift.id), store.burndownOf(shift.id, burndownRule())]);
+    return { ...shiftSummary(shift, totals), specYaml: shift.spec_yaml, burndown: points };
   }
 
-  async function targets(name: string, query: TargetQuery = {}): Promise<TargetView[]> {
+  /**
+   * One page of a shift's targets under a filter, in entity-ref order, with the
+   * filtered total. `cursor` is the `nextCursor` of the page before; a page costs
+   * the same wherever it is in the list.
+   *
+   * @throws ValidationError naming `limit` (not 1 to 1000) or `cursor` (not one this server issued).
+   */
+  async function targets(name: string, query: TargetPageQuery = {}): Promise<TargetPage> {
+    const limit = targetLimit(query.limit);
+    const after = query.cursor === undefined ? undefined : decodeTargetCursor(query.cursor);
     const shift = await requireShift(name);
-    return (await store.targetsOf(shift.id, query)).map(targetView);
+    const filter: TargetQuery = {
+      ...(query.states ? { states: query.states } : {}),
+      ...(query.ownerRef ? { ownerRef: query.ownerRef } : {}),
+      ...(query.text ? { text: query.text } : {}),
+    };
+    const [page, total] = await Promise.all([
+      store.targetPage(shift.id, filter, { limit, ...(after ? { after } : {}) }),
+      store.countTargets(shift.id, filter),
+    ]);
+    const last = page.rows[page.rows.length - 1];
+    return {
+      items: page.rows.map(targetView),
+      ...(page.more && last ? { nextCursor: encodeTargetCursor({ entityRef: last.entity_ref, id: last.id }) } : {}),
+      total,
+    };
   }
 
   async function targetDetailOf(name: string, idOrRef: string): Promise<TargetDetail> {

@@ -45,6 +45,13 @@ export interface TargetView {
   error?: string;
 }
 
+/** One page of a shift's targets: `nextCursor` fetches the next one (absent on the last), `total` counts every match. */
+export interface TargetPage {
+  items: TargetView[];
+  nextCursor?: string;
+  total: number;
+}
+
 export interface TargetDetail extends TargetView {
   title?: string;
   body?: string;

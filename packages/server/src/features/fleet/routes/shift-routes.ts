@@ -5,6 +5,7 @@ import type { AppEnv } from '../../../platform/http/app-env.js';
 import { parseJsonBody } from '../../../platform/http/parse-json-body.js';
 import { ValidationError } from '../../../platform/http/problem.js';
 import type { ShiftService } from '../engine/shift-service.js';
+import { DEFAULT_TARGET_LIMIT, MAX_TARGET_LIMIT } from '../engine/target-page.js';
 import { TARGET_STATES, type TargetState } from '../model/target-state.js';
 
 const ApplyBody = z.object({ yaml: z.string().min(1), preview: z.boolean().optional() });
@@ -47,12 +48,17 @@ export function registerShiftRoutes(app: OpenAPIHono<AppEnv>, options: { shifts:
         { field: 'state', message: `one of ${TARGET_STATES.join(', ')}` },
       ]);
     }
-    const items = await shifts.targets(c.req.param('name'), {
+    const limit = c.req.query('limit');
+    const cursor = c.req.query('cursor');
+    const page = await shifts.targets(c.req.param('name'), {
       ...(state ? { states: [state as TargetState] } : {}),
       ...(c.req.query('owner') ? { ownerRef: c.req.query('owner')?.toLowerCase() } : {}),
       ...(c.req.query('q') ? { text: c.req.query('q') } : {}),
+      // Anything but digits is not a whole number: the service names the field.
+      ...(limit !== undefined ? { limit: /^\d+$/.test(limit) ? Number(limit) : Number.NaN } : {}),
+      ...(cursor !== undefined ? { cursor } : {}),
     });
-    return c.json({ items }, 200);
+    return c.json(page, 200);
   });
 
   app.get(`${base}/:name/targets/:targetId`, async (c) => {
@@ -115,12 +121,42 @@ function documentShiftRoutes(app: OpenAPIHono<AppEnv>, base: string): void {
     method: 'get',
     path: `${base}/{name}/targets`,
     tags,
-    summary: 'The targets of a shift, filtered by state, owner or text',
+    summary: 'One page of the targets of a shift, filtered by state, owner or text, in entity-ref order',
+    description:
+      'Keyset paging: pass the `nextCursor` of a page as `cursor` (with the same filters) for the next one; ' +
+      'the last page has no `nextCursor`. `total` counts every target matching the filters.',
     request: {
       params: Name,
-      query: z.object({ state: z.string().optional(), owner: z.string().optional(), q: z.string().optional() }),
+      query: z.object({
+        state: z.enum(TARGET_STATES).optional(),
+        owner: z.string().optional().openapi({ description: 'Owning group (entity ref)' }),
+        q: z.string().optional().openapi({ description: 'Case-insensitive text in the entity ref or repository' }),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_TARGET_LIMIT)
+          .optional()
+          .openapi({ description: `Targets per page (default ${DEFAULT_TARGET_LIMIT})` }),
+        cursor: z.string().optional().openapi({ description: 'The `nextCursor` of the page before (opaque)' }),
+      }),
     },
-    responses: { 200: ok('Targets') },
+    responses: {
+      200: {
+        description: 'A page of targets',
+        content: {
+          'application/json': {
+            schema: z.object({
+              items: z.array(z.unknown()),
+              nextCursor: z.string().optional(),
+              total: z.number().int(),
+            }),
+          },
+        },
+      },
+      400: none('A bad state, limit or cursor: errors name the field'),
+      404: none('No such shift'),
+    },
   });
   r.registerPath({
     method: 'get',

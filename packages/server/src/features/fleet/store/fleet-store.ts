@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../../../platform/db/database.js';
 import { newId, nowIso } from '../../../platform/ids.js';
 import type { TargetState } from '../model/target-state.js';
@@ -49,6 +49,33 @@ const LIST_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const satisfies readonly (keyof TargetListRow)[];
+
+/** Where a page of targets starts: just after this (entity ref, id). */
+export interface TargetKey {
+  entityRef: string;
+  id: string;
+}
+
+/** One point of a burndown series: the figures just after the transitions at `at`. */
+export interface BurndownRow {
+  at: string;
+  total: number;
+  merged: number;
+  open: number;
+}
+
+/** What decides the burndown's figures (the rule lives in engine/burndown.ts). */
+export interface BurndownRule {
+  /** States that count as open change requests. */
+  open: readonly TargetState[];
+  /** States that do not count towards the total. */
+  notCounted: readonly TargetState[];
+  /** At most this many points (from 2 to {@link MAX_BURNDOWN_POINTS}). */
+  maxPoints: number;
+}
+
+/** The most points a burndown query returns, whatever it asks for. */
+export const MAX_BURNDOWN_POINTS = 1_000_000;
 
 export type TargetHead = Pick<TargetRow, 'id' | 'entity_ref' | 'state' | 'plan_hash' | 'owner_ref'>;
 
@@ -184,18 +211,63 @@ export function createFleetStore(database: Database) {
     return db.selectFrom('fleet_targets').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Targets for lists: every column but the large ones (diff, check log, body), which one target's page loads. */
-  async function targetsOf(shiftId: string, query: TargetQuery = {}): Promise<TargetListRow[]> {
-    let q = db.selectFrom('fleet_targets').select(LIST_COLUMNS).where('shift_id', '=', shiftId);
-    if (query.states && query.states.length > 0) q = q.where('state', 'in', [...query.states]);
-    if (query.ownerRef) q = q.where('owner_ref', '=', query.ownerRef);
+  function targetConditions(
+    eb: ExpressionBuilder<FleetTables, 'fleet_targets'>,
+    shiftId: string,
+    query: TargetQuery,
+  ): Expression<SqlBool> {
+    const all: Expression<SqlBool>[] = [eb('shift_id', '=', shiftId)];
+    if (query.states && query.states.length > 0) all.push(eb('state', 'in', [...query.states]));
+    if (query.ownerRef) all.push(eb('owner_ref', '=', query.ownerRef));
     if (query.text) {
       const like = `%${query.text.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      q = q.where((eb) =>
-        eb.or([eb(eb.fn('lower', ['entity_ref']), 'like', like), eb(eb.fn('lower', ['repository']), 'like', like)]),
+      // SQLite has no default escape character: without ESCAPE an escaped `_` or `%` would look for a backslash.
+      all.push(
+        eb.or([
+          sql<SqlBool>`lower(entity_ref) like ${like} escape '\\'`,
+          sql<SqlBool>`lower(repository) like ${like} escape '\\'`,
+        ]),
       );
     }
-    return q.orderBy('entity_ref').execute();
+    return eb.and(all);
+  }
+
+  /**
+   * One page of a shift's targets for lists, in entity-ref order with the id as
+   * tiebreak, starting after `after` (keyset paging: a page costs the same wherever
+   * it is in the list). Every column but the large ones (diff, check log, body),
+   * which one target's page loads. `more` says whether rows follow the page.
+   */
+  async function targetPage(
+    shiftId: string,
+    query: TargetQuery,
+    page: { limit: number; after?: TargetKey },
+  ): Promise<{ rows: TargetListRow[]; more: boolean }> {
+    const { after } = page;
+    const rows = await db
+      .selectFrom('fleet_targets')
+      .select(LIST_COLUMNS)
+      .where((eb) => {
+        const conditions = targetConditions(eb, shiftId, query);
+        if (!after) return conditions;
+        return eb.and([conditions, eb(eb.refTuple('entity_ref', 'id'), '>', eb.tuple(after.entityRef, after.id))]);
+      })
+      .orderBy('entity_ref')
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .execute();
+    const more = rows.length > page.limit;
+    return { rows: more ? rows.slice(0, page.limit) : rows, more };
+  }
+
+  /** How many targets of a shift match the query. */
+  async function countTargets(shiftId: string, query: TargetQuery = {}): Promise<number> {
+    const row = await db
+      .selectFrom('fleet_targets')
+      .select(db.fn.countAll<number>().as('count'))
+      .where((eb) => targetConditions(eb, shiftId, query))
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
   }
 
   /** The few columns bulk decisions need, for every target of a shift: no diffs or logs loaded. */
@@ -295,7 +367,7 @@ export function createFleetStore(database: Database) {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.count)]));
   }
 
-  /** Every transition of a shift in time order, without logs (for the burndown). */
+  /** Every transition of a shift in id order, without logs (the burndown's definition replays these). */
   async function transitionsOfShift(shiftId: string): Promise<Pick<TransitionRow, 'target_id' | 'to_state' | 'at'>[]> {
     return db
       .selectFrom('fleet_transitions')
@@ -303,6 +375,82 @@ export function createFleetStore(database: Database) {
       .where('shift_id', '=', shiftId)
       .orderBy('id')
       .execute();
+  }
+
+  /**
+   * The burndown series of a shift, computed in the database so a read costs the
+   * same memory at 10 targets and at 10,000. Each transition adds its `to_state`
+   * and takes away its `from_state` (a compare-and-set wrote it, so it is the state
+   * the target left); summed per timestamp and accumulated in time order this is
+   * one point per distinct timestamp. Up to `maxPoints` of them are returned as
+   * they are; a longer series keeps its first point and the last point of each of
+   * `maxPoints - 1` equal slices of the shift's time span.
+   */
+  async function burndownOf(shiftId: string, rule: BurndownRule): Promise<BurndownRow[]> {
+    // Capped so the slice arithmetic (milliseconds × slices) stays inside a 64-bit integer.
+    const maxPoints = Math.min(MAX_BURNDOWN_POINTS, Math.max(2, Math.floor(rule.maxPoints)));
+    const slices = maxPoints - 1;
+    const inStates = (column: 'to_state' | 'from_state', states: readonly TargetState[]) =>
+      states.length === 0
+        ? sql<number>`0`
+        : sql<number>`case when ${sql.ref(column)} in (${sql.join(states.map((s) => sql.val(s)))}) then 1 else 0 end`;
+    const counted = (column: 'to_state' | 'from_state') =>
+      sql<number>`case when ${sql.ref(column)} is null then 0 else 1 - ${inStates(column, rule.notCounted)} end`;
+    const merged = (column: 'to_state' | 'from_state') => inStates(column, ['merged']);
+    const millis =
+      database.dialect === 'postgres'
+        ? sql<number>`cast(round(extract(epoch from cast(at as timestamptz)) * 1000) as bigint)`
+        : sql<number>`cast(round((julianday(at) - 2440587.5) * 86400000.0) as integer)`;
+    const result = await sql<{
+      at: string;
+      total: number | string;
+      merged: number | string;
+      open_count: number | string;
+    }>`
+      with deltas as (
+        select at,
+          sum(${counted('to_state')} - ${counted('from_state')}) as d_total,
+          sum(${merged('to_state')} - ${merged('from_state')}) as d_merged,
+          sum(${inStates('to_state', rule.open)} - ${inStates('from_state', rule.open)}) as d_open,
+          ${millis} as ms
+        from fleet_transitions
+        where shift_id = ${shiftId}
+        group by at
+      ),
+      series as (
+        select at,
+          sum(d_total) over running as total,
+          sum(d_merged) over running as merged,
+          sum(d_open) over running as open_count,
+          row_number() over (order by at) as rn,
+          count(*) over () as n,
+          ms - min(ms) over () as since,
+          max(ms) over () - min(ms) over () as span
+        from deltas
+        window running as (order by at rows between unbounded preceding and current row)
+      ),
+      sliced as (
+        select at, total, merged, open_count, rn, n,
+          case when span = 0 then 0
+               when since * ${sql.lit(slices)} / span > ${sql.lit(slices - 1)} then ${sql.lit(slices - 1)}
+               else since * ${sql.lit(slices)} / span end as slice
+        from series
+      ),
+      marked as (
+        select at, total, merged, open_count, rn, n, slice, lead(slice) over (order by at) as next_slice
+        from sliced
+      )
+      select at, total, merged, open_count
+      from marked
+      where n <= ${sql.lit(maxPoints)} or rn = 1 or next_slice is null or next_slice <> slice
+      order by at
+    `.execute(db);
+    return result.rows.map((r) => ({
+      at: r.at,
+      total: Number(r.total),
+      merged: Number(r.merged),
+      open: Number(r.open_count),
+    }));
   }
 
   async function transitionsOfTarget(targetId: string): Promise<TransitionRow[]> {
@@ -370,7 +518,8 @@ export function createFleetStore(database: Database) {
     updateShift,
     addTargets,
     targetById,
-    targetsOf,
+    targetPage,
+    countTargets,
     targetIdsIn,
     targetHeads,
     canariesNotIn,
@@ -378,6 +527,7 @@ export function createFleetStore(database: Database) {
     patchTarget,
     totals,
     transitionsOfShift,
+    burndownOf,
     transitionsOfTarget,
     publishedSince,
     cachedPlan,

@@ -10,8 +10,9 @@ import { createJobQueue } from '../../../platform/queue/create-job-queue.js';
 import type { JobQueueAdapter } from '../../../platform/queue/job-queue-adapter.js';
 import { queueMigrations } from '../../../platform/queue/queue-migrations.js';
 import { type Catalog, catalogMigrations, createCatalog } from '../../catalog/index.js';
-import { createFleet, type Fleet, fleetMigrations } from '../index.js';
+import { createFleet, type Fleet, fleetMigrations, type TargetView } from '../index.js';
 import type { TargetState } from '../model/target-state.js';
+import type { TargetQuery } from '../store/fleet-store.js';
 
 export const FLEET_ADMIN: Actor = {
   kind: 'user',
@@ -104,6 +105,23 @@ export async function createFleetHarness(options: { size: number }): Promise<Fle
 }
 
 /**
+ * Every target of a shift under a filter, read page by page.
+ *
+ * @example
+ * const failed = await allTargets(h.fleet, 'bump-log-lib', { states: ['checks-failed'] });
+ */
+export async function allTargets(fleet: Fleet, shift: string, query: TargetQuery = {}): Promise<TargetView[]> {
+  const targets: TargetView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fleet.shifts.targets(shift, { ...query, limit: 1000, ...(cursor ? { cursor } : {}) });
+    targets.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return targets;
+}
+
+/**
  * Waits until every target of the shift is in one of `states`; after `timeoutMs`
  * throws with the states it saw, so a stuck target names itself.
  *
@@ -119,7 +137,7 @@ export async function settleShift(
   const deadline = Date.now() + timeoutMs;
   let seen: string[] = [];
   while (Date.now() < deadline) {
-    const targets = await fleet.shifts.targets(shift);
+    const targets = await allTargets(fleet, shift);
     seen = targets.map((t) => `${t.entityRef}=${t.state}`);
     if (targets.length > 0 && targets.every((t) => states.includes(t.state))) return;
     await new Promise((resolve) => setTimeout(resolve, 100));

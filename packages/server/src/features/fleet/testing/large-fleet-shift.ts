@@ -127,7 +127,16 @@ export async function settledTargets(
 ): Promise<ListedTarget[]> {
   return waitFor(
     async () => {
-      const { items } = await api<{ items: ListedTarget[] }>('GET', `/api/fleet/shifts/${shift}/targets`);
+      const items: ListedTarget[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api<{ items: ListedTarget[]; nextCursor?: string }>(
+          'GET',
+          `/api/fleet/shifts/${shift}/targets?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
       return items.length === count && items.every((t) => SETTLED.includes(t.state)) ? items : undefined;
     },
     timeoutMs,
