@@ -10,6 +10,7 @@ import {
   progressSummary,
   type TargetRow,
 } from './shift-format.js';
+import { listAllTargets } from './shift-targets.js';
 
 /** Polls of an empty target list after which waiting gives up: the target query matched nothing. */
 const EMPTY_POLLS_BEFORE_DONE = 3;
@@ -34,7 +35,7 @@ export interface FollowResult {
 
 /**
  * Follows a shift's targets until every one has settled, polling
- * `GET /api/fleet/shifts/:name/targets` every `intervalMs`, and shows progress on
+ * every page of `GET /api/fleet/shifts/:name/targets` every `intervalMs`, and shows progress on
  * `io.stdout`: a compact table redrawn in place on a terminal, or a line per state
  * change otherwise.
  *
@@ -44,15 +45,13 @@ export interface FollowResult {
  */
 export async function followShift(options: FollowOptions): Promise<FollowResult> {
   const { client, io } = options;
-  const path = `/api/fleet/shifts/${encodeURIComponent(options.shiftName)}/targets`;
   const seen = new Map<string, string>();
   let drawn = 0;
   let emptyPolls = 0;
   let targets: TargetRow[] = [];
 
   for (;;) {
-    const response = await client.request<{ items: TargetRow[] } | undefined>('GET', path);
-    targets = response?.items ?? [];
+    targets = await listAllTargets(client, options.shiftName);
     emptyPolls = targets.length === 0 ? emptyPolls + 1 : 0;
     const blocked = options.preview ? [] : blockingCanaries(targets);
     const settled =

@@ -63,6 +63,8 @@ describe('backbeat shift', () => {
   let dir: string;
   const env = () => ({ BACKBEAT_URL: server.url, BACKBEAT_TOKEN: 'bb_test' });
   const sent = () => server.requests.map((r) => `${r.method} ${r.path}${r.query.size ? `?${r.query}` : ''}`);
+  /** The reads of a target list (one per poll while a shift has a single page). */
+  const targetReads = () => server.requests.filter((r) => r.path.endsWith('/targets'));
 
   beforeAll(async () => {
     server = await startFakeServer((request) => reply(request));
@@ -191,7 +193,7 @@ describe('backbeat shift', () => {
         '',
       ].join('\n'),
     );
-    expect(sent().filter((r) => r.endsWith('/targets'))).toHaveLength(5);
+    expect(targetReads()).toHaveLength(5);
   });
 
   it('apply --wait exits 1 when a target failed, and --json prints the final targets', async () => {
@@ -225,7 +227,7 @@ describe('backbeat shift', () => {
     );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('org/web: pending -> planned\n1/1 settled · planned 1\n');
-    expect(sent().filter((r) => r.endsWith('/targets'))).toHaveLength(2);
+    expect(targetReads()).toHaveLength(2);
   });
 
   it('apply --wait gives up on a shift whose target query matches nothing', async () => {
@@ -236,7 +238,7 @@ describe('backbeat shift', () => {
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('No repositories matched');
-    expect(sent().filter((r) => r.endsWith('/targets'))).toHaveLength(3);
+    expect(targetReads()).toHaveLength(3);
   });
 
   it('apply --wait redraws a compact table in place on a terminal', async () => {
@@ -300,7 +302,7 @@ describe('backbeat shift', () => {
     expect(run.code).toBe(0);
     expect(sent()).toEqual([
       'GET /api/fleet/shifts/bump-log-lib',
-      'GET /api/fleet/shifts/bump-log-lib/targets?owner=group%3Adefault%2Fsquad-a',
+      'GET /api/fleet/shifts/bump-log-lib/targets?owner=group%3Adefault%2Fsquad-a&limit=1000',
     ]);
     expect(run.stdout).toContain('  merged: 1/2 (50%)\n  totals: checks-pending 1 · merged 1\n');
     expect(run.stdout).toMatch(/^REPOSITORY\s+STATE\s+CHECKS\s+OWNER\s+BRANCH\s+ATTEMPTS\s+LAST LOG$/m);
@@ -316,6 +318,24 @@ describe('backbeat shift', () => {
 
     const bad = await runForTest(['shift', 'status', 'bump-log-lib', '--state', 'sleeping'], { env: env() });
     expect(bad.code).toBe(2);
+  });
+
+  it('status reads every page of a large shift, passing each nextCursor back with the filters', async () => {
+    const pages = [
+      { items: [target('org/a', 'merged'), target('org/b', 'merged')], nextCursor: 'c1', total: 3 },
+      { items: [target('org/c', 'failed')], total: 3 },
+    ];
+    reply = (request) => {
+      if (request.path === '/api/fleet/shifts/bump-log-lib') return { body: shift({ total: 3 }) };
+      return { body: request.query.get('cursor') === 'c1' ? pages[1] : pages[0] };
+    };
+    const run = await runForTest(['shift', 'status', 'bump-log-lib', '--state', 'merged', '--json'], { env: env() });
+    expect(run.code).toBe(0);
+    expect(sent().slice(1)).toEqual([
+      'GET /api/fleet/shifts/bump-log-lib/targets?state=merged&limit=1000',
+      'GET /api/fleet/shifts/bump-log-lib/targets?state=merged&limit=1000&cursor=c1',
+    ]);
+    expect(JSON.parse(run.stdout).targets.map((t: TargetRow) => t.repository)).toEqual(['org/a', 'org/b', 'org/c']);
   });
 
   it('diff prints the diffs of planned and published targets, or of one target', async () => {
@@ -339,7 +359,7 @@ describe('backbeat shift', () => {
     const run = await runForTest(['shift', 'diff', 'bump-log-lib'], { env: env() });
     expect(run.code).toBe(0);
     expect(sent()).toEqual([
-      'GET /api/fleet/shifts/bump-log-lib/targets',
+      'GET /api/fleet/shifts/bump-log-lib/targets?limit=1000',
       'GET /api/fleet/shifts/bump-log-lib/targets/t-web',
       'GET /api/fleet/shifts/bump-log-lib/targets/t-lib',
     ]);

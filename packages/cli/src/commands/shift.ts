@@ -19,6 +19,7 @@ import {
   type TargetRow,
 } from './shift-format.js';
 import { type FollowResult, followShift, isTerminal } from './shift-progress.js';
+import { listAllTargets } from './shift-targets.js';
 
 const SHIFT_HELP = `
 A shift is a Shift document (apiVersion backbeat.dev/v1) that changes many
@@ -115,7 +116,7 @@ Examples:
     ) => {
       const client = context.client(command);
       const detail = await client.request<ShiftDetail>('GET', shiftPath(name));
-      const targets = await listTargets(client, name, { state: options.state, owner: options.owner });
+      const targets = await listAllTargets(client, name, { state: options.state, owner: options.owner });
       if (options.json && !options.watch) return printJson(context.io.stdout, { shift: detail, targets });
       if (!options.json) {
         printLines(context.io.stdout, ...formatShiftHeader(detail), '');
@@ -137,7 +138,7 @@ Examples:
       .option('--target <target>', 'only this target: entity ref, target id or repository'),
   ).action(async (name: string, options: { target?: string; json?: boolean }, command: Command) => {
     const client = context.client(command);
-    const rows = await listTargets(client, name);
+    const rows = await listAllTargets(client, name);
     const chosen = options.target ? [resolveTarget(rows, options.target, name)] : rows.filter(hasDiff);
     const details: TargetDetail[] = [];
     for (const row of chosen) details.push(await client.request<TargetDetail>('GET', targetPath(name, row.id)));
@@ -185,7 +186,7 @@ Examples:
     const client = context.client(command);
     let body: { targetIds?: string[] } = {};
     if (options.target && options.target.length > 0) {
-      const rows = await listTargets(client, name);
+      const rows = await listAllTargets(client, name);
       body = { targetIds: options.target.map((key) => resolveTarget(rows, key, name).id) };
     }
     const response = await client.request<{ retried: number }>('POST', `${shiftPath(name)}/retry`, { body });
@@ -269,17 +270,6 @@ function resolveTarget(rows: TargetRow[], key: string, shiftName: string): Targe
   const row = findTarget(rows, key);
   if (!row) throw new CliError(`Shift ${shiftName} has no target "${key}" (give an entity ref, id or repository).`, 2);
   return row;
-}
-
-async function listTargets(
-  client: HttpClient,
-  name: string,
-  filter: { state?: string; owner?: string } = {},
-): Promise<TargetRow[]> {
-  const response = await client.request<{ items: TargetRow[] }>('GET', `${shiftPath(name)}/targets`, {
-    query: filter,
-  });
-  return response?.items ?? [];
 }
 
 function shiftPath(name: string): string {

@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiUrl } from '../../app/api-client.js';
 
 /** Every state a target (one repository in one shift) can be in, in lifecycle order. */
@@ -126,8 +126,14 @@ export const fleetKeys = {
 export const fleetPaths = {
   shifts: () => '/api/fleet/shifts',
   shift: (name: string) => `/api/fleet/shifts/${encodeURIComponent(name)}`,
-  targets: (name: string, filter: TargetFilter = {}) =>
-    apiUrl(`${fleetPaths.shift(name)}/targets`, { state: filter.state, owner: filter.owner, q: filter.q?.trim() }),
+  targets: (name: string, filter: TargetFilter = {}, page: { limit?: number; cursor?: string } = {}) =>
+    apiUrl(`${fleetPaths.shift(name)}/targets`, {
+      state: filter.state,
+      owner: filter.owner,
+      q: filter.q?.trim(),
+      limit: page.limit,
+      cursor: page.cursor,
+    }),
   target: (name: string, id: string) => `${fleetPaths.shift(name)}/targets/${encodeURIComponent(id)}`,
 };
 
@@ -178,11 +184,29 @@ export function useShift(name: string) {
   });
 }
 
-/** The targets of a shift under a filter; polls while the shift (state passed in) is active. */
+/** Targets per page of the shift page's table; "Show more" reads the next page. */
+export const TARGET_PAGE_SIZE = 200;
+
+/** One page of a shift's targets, as the server answers it. */
+export interface TargetPage {
+  items: TargetRow[];
+  /** The cursor of the next page; absent on the last one. */
+  nextCursor?: string;
+  /** Every target matching the filter, on every page. */
+  total: number;
+}
+
+/**
+ * The targets of a shift under a filter, a page at a time ("Show more" follows
+ * `nextCursor`); polls every loaded page while the shift (state passed in) is active.
+ */
 export function useTargets(name: string, filter: TargetFilter, shiftState: ShiftState | undefined) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: fleetKeys.targets(name, filter),
-    queryFn: async () => (await api.get<{ items: TargetRow[] }>(fleetPaths.targets(name, filter))).items,
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      api.get<TargetPage>(fleetPaths.targets(name, filter, { limit: TARGET_PAGE_SIZE, cursor: pageParam })),
+    getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
     refetchInterval: liveInterval(shiftState),
   });

@@ -3,7 +3,13 @@ import { createElement, type ReactElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
-import { fleetKeys, type ShiftDetail, type TargetDetail, type TargetRow } from './fleet-api.js';
+import {
+  fleetKeys,
+  type ShiftDetail,
+  type TargetDetail,
+  type TargetPage as TargetListPage,
+  type TargetRow,
+} from './fleet-api.js';
 import { ShiftPage } from './shift-page.js';
 import { ShiftsPage } from './shifts-page.js';
 import { TargetPage } from './target-page.js';
@@ -56,11 +62,16 @@ const DETAIL: TargetDetail = {
 };
 
 /** Renders a page at a path with the fleet queries already answered, as the server would. */
-function render(path: string, pattern: string, page: () => ReactElement | null): string {
+function render(
+  path: string,
+  pattern: string,
+  page: () => ReactElement | null,
+  firstTargetPage: TargetListPage = { items: TARGETS, total: TARGETS.length },
+): string {
   const client = new QueryClient();
   client.setQueryData(fleetKeys.shifts(), [SHIFT]);
   client.setQueryData(fleetKeys.shift(SHIFT.name), SHIFT);
-  client.setQueryData(fleetKeys.targets(SHIFT.name, {}), TARGETS);
+  client.setQueryData(fleetKeys.targets(SHIFT.name, {}), { pages: [firstTargetPage], pageParams: [undefined] });
   client.setQueryData(fleetKeys.target(SHIFT.name, DETAIL.id), DETAIL);
   const router = createMemoryRouter([{ path: pattern, element: createElement(page) }], { initialEntries: [path] });
   return renderToString(createElement(QueryClientProvider, { client }, createElement(RouterProvider, { router })));
@@ -88,6 +99,18 @@ describe('fleet pages', () => {
     expect(html).toContain('href="/fleet/bump-log-lib/targets/t2"');
     expect(plain).toContain('npm test: 3 failing');
     expect(plain).toContain('Retry failed ( 1 )');
+  });
+
+  it('shows the first page of a large shift with the count of all its targets and a way to the next page', () => {
+    const html = render('/fleet/bump-log-lib', '/fleet/:name', ShiftPage, {
+      items: TARGETS,
+      nextCursor: 'next',
+      total: 450,
+    });
+    expect(html.match(/data-testid="target-row"/g)).toHaveLength(3);
+    expect(text(html)).toContain('3 of 450 targets');
+    expect(text(html)).toContain('Show more (447 left)');
+    expect(text(render('/fleet/bump-log-lib', '/fleet/:name', ShiftPage))).not.toContain('Show more');
   });
 
   it('shows a change request with history, check log, coloured diff and a disabled merge button', () => {

@@ -211,9 +211,11 @@ function TargetsTable(props: {
   const [text, setText] = useState('');
   const q = useDebounced(text, 250);
   const targets = useTargets(shift.name, { ...filter, q }, shift.state);
+  const rows = targets.data?.pages.flatMap((page) => page.items);
+  const total = targets.data?.pages[0]?.total ?? 0;
   // Owners seen in any answer so far: a filtered list would otherwise shrink its own choices.
   const seenOwners = useRef(new Set<string>());
-  for (const owner of ownersOf(targets.data ?? [])) seenOwners.current.add(owner);
+  for (const owner of ownersOf(rows ?? [])) seenOwners.current.add(owner);
   if (filter.owner) seenOwners.current.add(filter.owner);
   const owners = [...seenOwners.current].sort();
 
@@ -258,7 +260,7 @@ function TargetsTable(props: {
           ))}
         </select>
         <span className="muted small" data-testid="target-count">
-          {targets.data ? `${targets.data.length} ${targets.data.length === 1 ? 'target' : 'targets'}` : ''}
+          {rows ? targetCount(rows.length, total) : ''}
         </span>
         <span style={{ flex: 1 }} />
         {props.retried !== undefined && <span className="muted small">Retrying {props.retried}.</span>}
@@ -273,12 +275,12 @@ function TargetsTable(props: {
       </div>
       {targets.isPending && <Loading />}
       {targets.isError && <ErrorState error={targets.error} onRetry={() => targets.refetch()} />}
-      {targets.data && targets.data.length === 0 && (
+      {rows && rows.length === 0 && (
         <EmptyState title="No targets match.">
           {filter.state || filter.owner || q ? 'Loosen the filters.' : 'The target query has found nothing yet.'}
         </EmptyState>
       )}
-      {targets.data && targets.data.length > 0 && (
+      {rows && rows.length > 0 && (
         <div className={`table-wrap${targets.isPlaceholderData ? ' is-stale' : ''}`}>
           <table className="table" data-testid="targets-table">
             <thead>
@@ -295,15 +297,34 @@ function TargetsTable(props: {
               </tr>
             </thead>
             <tbody>
-              {targets.data.map((target) => (
+              {rows.map((target) => (
                 <TargetTableRow key={target.id} shiftName={shift.name} target={target} />
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {targets.hasNextPage && (
+        <div className="pager">
+          <button
+            type="button"
+            className="btn btn-small"
+            data-testid="targets-more"
+            disabled={targets.isFetchingNextPage}
+            onClick={() => targets.fetchNextPage()}
+          >
+            {targets.isFetchingNextPage ? 'Loading…' : `Show more (${total - (rows?.length ?? 0)} left)`}
+          </button>
+        </div>
+      )}
     </section>
   );
+}
+
+/** "12 targets", or "200 of 1000 targets" while pages are left to show. */
+function targetCount(shown: number, total: number): string {
+  const noun = total === 1 ? 'target' : 'targets';
+  return shown < total ? `${shown} of ${total} ${noun}` : `${total} ${noun}`;
 }
 
 function TargetTableRow({ shiftName, target }: { shiftName: string; target: TargetRow }) {
