@@ -4,7 +4,8 @@ import { Pill } from '../../app/ui/pill.js';
 import { EmptyState, ErrorState, Loading } from '../../app/ui/status.js';
 import { Time } from '../../app/ui/time.js';
 import { usePageTitle } from '../../app/use-page-title.js';
-import { OpenChanges } from './change-requests.js';
+import { describeChange, OpenChanges } from './change-requests.js';
+import { type ChangeRequest, useOpenChanges } from './changes-api.js';
 import { ProjectGovernance } from './project-governance.js';
 import {
   type Flag,
@@ -161,6 +162,8 @@ export function EnvironmentTabs({
 function FlagTable({ project, environment, text }: { project: string; environment: string; text: string }) {
   const flags = useFlags(project);
   const stale = useStaleFlags();
+  // The same query as the project's "changes waiting" list: no second request.
+  const open = useOpenChanges(project);
   if (flags.isPending) return <Loading />;
   if (flags.isError) return <ErrorState error={flags.error} onRetry={() => flags.refetch()} />;
   const shown = flags.data.filter((flag) => flagMatches(flag, text));
@@ -192,6 +195,7 @@ function FlagTable({ project, environment, text }: { project: string; environmen
               flag={flag}
               environment={environment}
               staleReasons={stale.data?.get(`${flag.project}/${flag.name}`) ?? []}
+              waiting={(open.data ?? []).filter((c) => c.flag === flag.name && c.environment === environment)}
             />
           ))}
         </tbody>
@@ -204,10 +208,13 @@ function FlagRow({
   flag,
   environment,
   staleReasons,
+  waiting,
 }: {
   flag: Flag;
   environment: string;
   staleReasons: StaleReason[];
+  /** Changes to this flag in this environment still waiting for approval or for their time. */
+  waiting: ChangeRequest[];
 }) {
   const state = flag.environments[environment];
   const percent = rolloutPercent(state);
@@ -217,8 +224,17 @@ function FlagRow({
       <td className="cell-name">
         <Link to={togglesRoutes.flag(flag.project, flag.name, environment)}>{flag.name}</Link>
         {why && (
-          <span className="toggles-stale" title={why} data-testid="stale-marker">
+          <span className="toggles-mark" title={why} data-testid="stale-marker">
             <Pill tone="warn">stale</Pill>
+          </span>
+        )}
+        {waiting.length > 0 && (
+          <span
+            className="toggles-mark"
+            title={waiting.map((c) => `${describeChange(c)} (${c.status})`).join('; ')}
+            data-testid="waiting-marker"
+          >
+            <Pill tone="info">{waiting.length === 1 ? '1 change waiting' : `${waiting.length} changes waiting`}</Pill>
           </span>
         )}
         {flag.description && <div className="muted small clamp-2">{flag.description}</div>}

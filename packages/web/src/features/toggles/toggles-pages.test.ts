@@ -226,10 +226,14 @@ describe('toggles pages', () => {
     const rows = html.split('data-testid="flag-row"').slice(1);
     expect(rows).toHaveLength(2);
     expect(text(rows[0] ?? '')).toMatch(/release on 25% 25% if 1 constraint/);
-    expect(text(rows[1] ?? '')).toMatch(/old-banner stale kill-switch off – nobody/);
+    expect(text(rows[1] ?? '')).toMatch(/old-banner stale 1 change waiting kill-switch off – nobody/);
     // Stale by the server's report, and stale by hand.
     expect(rows[0]).toMatch(/title="not evaluated for 30 days" data-testid="stale-marker"/);
     expect(rows[1]).toMatch(/title="marked stale" data-testid="stale-marker"/);
+    // The pending change to old-banner in production marks its row only.
+    expect(rows[1]).toMatch(/title="switch on \(pending\)" data-testid="waiting-marker"/);
+    expect(text(rows[1] ?? '')).toContain('1 change waiting');
+    expect(rows[0]).not.toContain('waiting-marker');
   });
 
   it('offers the four-eyes switch to owners and shows the project changes waiting, with links', () => {
