@@ -3,11 +3,11 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEnv } from '../../platform/http/app-env.js';
 import { problemResponse } from '../../platform/http/problem-response.js';
-import { newId, nowIso } from '../../platform/ids.js';
 import type { TargetState } from './model/target-state.js';
 import { createFleetStore, type FleetStore } from './store/fleet-store.js';
 import type { FleetTables } from './store/fleet-tables.js';
 import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { testShiftRow } from './testing/shift-row.js';
 
 /**
  * GET /api/fleet/shifts/:name/targets pages with a keyset cursor: every target
@@ -84,24 +84,10 @@ beforeAll(async () => {
   app.onError((error, c) => problemResponse(c, error));
   h.fleet.registerRoutes(app);
 
-  const now = nowIso();
-  shiftId = newId();
   // A preview shift written straight to the store: no jobs are queued for it, so nothing moves but the test.
-  await store.insertShift({
-    id: shiftId,
-    name: SHIFT,
-    owner_ref: OWNERS[0] as string,
-    description: null,
-    spec_yaml: 'kind: Shift',
-    spec_json: '{}',
-    plan_hash: 'h',
-    state: 'paused',
-    preview: 1,
-    applied_by: 'user:default/admin',
-    created_at: now,
-    updated_at: now,
-    rate_limited_until: null,
-  });
+  const shift = testShiftRow(SHIFT, { owner_ref: OWNERS[0] as string, state: 'paused', preview: 1 });
+  shiftId = shift.id;
+  await store.insertShift(shift);
   // Refs of several kinds and shapes, inserted out of order, so the list order is the store's doing.
   const refs = Array.from({ length: TARGETS }, (_, i) => {
     const kind = i % 11 === 0 ? 'api' : 'component';
@@ -115,7 +101,7 @@ beforeAll(async () => {
       repository: `https://git.example.com/org/${entityRef.split('/')[1]}.git`,
       ownerRef: OWNERS[i % OWNERS.length] as string,
       wave: 'main' as const,
-      commitDate: now,
+      commitDate: shift.created_at,
     })),
   );
   expect(ids).toHaveLength(TARGETS);

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../platform/db/testing/test-database.js';
-import { newId, nowIso } from '../../../platform/ids.js';
+import { newId } from '../../../platform/ids.js';
 import { type BurndownPoint, burndown, burndownRule } from '../engine/burndown.js';
 import { fleetMigrations } from '../migrations.js';
 import type { TargetState } from '../model/target-state.js';
+import { testShiftRow } from '../testing/shift-row.js';
 import { createFleetStore, type FleetStore } from './fleet-store.js';
 import type { FleetTables, ShiftRow, TransitionRow } from './fleet-tables.js';
 
@@ -23,22 +24,7 @@ beforeAll(async () => {
 afterAll(() => database.dispose());
 
 async function newShift(name: string): Promise<ShiftRow> {
-  const now = nowIso();
-  const row: ShiftRow = {
-    id: newId(),
-    name,
-    owner_ref: 'group:default/platform',
-    description: null,
-    spec_yaml: 'kind: Shift',
-    spec_json: '{}',
-    plan_hash: 'h',
-    state: 'active',
-    preview: 0,
-    applied_by: 'user:default/ada',
-    created_at: now,
-    updated_at: now,
-    rate_limited_until: null,
-  };
+  const row = testShiftRow(name);
   await store.insertShift(row);
   return row;
 }

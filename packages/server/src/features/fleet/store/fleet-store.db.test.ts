@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../platform/db/testing/test-database.js';
-import { newId, nowIso } from '../../../platform/ids.js';
+import { nowIso } from '../../../platform/ids.js';
 import { fleetMigrations } from '../migrations.js';
+import { testShiftRow } from '../testing/shift-row.js';
 import { capLog, createFleetStore, type FleetStore, MAX_LOG_CHARS, type TargetQuery } from './fleet-store.js';
 import type { ShiftRow } from './fleet-tables.js';
 
@@ -15,22 +16,7 @@ beforeAll(async () => {
 afterAll(() => database.dispose());
 
 async function newShift(name: string): Promise<ShiftRow> {
-  const now = nowIso();
-  const row: ShiftRow = {
-    id: newId(),
-    name,
-    owner_ref: 'group:default/platform',
-    description: null,
-    spec_yaml: 'kind: Shift',
-    spec_json: '{}',
-    plan_hash: 'h1',
-    state: 'active',
-    preview: 0,
-    applied_by: 'user:default/ada',
-    created_at: now,
-    updated_at: now,
-    rate_limited_until: null,
-  };
+  const row = testShiftRow(name);
   await store.insertShift(row);
   return row;
 }
