@@ -246,11 +246,26 @@ function gitSubcommand(gitArgs: readonly string[]): string {
   return '?';
 }
 
+/** Adds one git process of `sub`, which ran `ms`, to the figures of `job`. */
+function countGit(job: string | undefined, sub: string, ms: number): void {
+  const phase = phaseOf(job ?? 'outside jobs');
+  const stat = phase.git.get(sub) ?? { count: 0, ms: 0 };
+  stat.count++;
+  stat.ms += ms;
+  phase.git.set(sub, stat);
+}
+
 /**
  * Counts every git process the engine starts, and the time until it exits, per
- * queue job; `node:child_process` exports are wrapped and re-synced into ES modules.
+ * queue job: those run through the process helper by its observer, and those
+ * started directly (`cat-file --batch`) by wrapping `node:child_process`'s spawn,
+ * re-synced into ES modules.
  */
-function countGitProcesses(): void {
+async function countGitProcesses(): Promise<void> {
+  const { observeHelperProcesses } = await import('../packages/server/src/platform/git/spawn-helper.js');
+  observeHelperProcesses((request, _outcome, ms) => {
+    if (request.command === 'git') countGit(currentJob.getStore(), gitSubcommand(request.args), ms);
+  });
   const cp = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const original = cp.spawn;
   const wrapped = ((command: string, ...rest: unknown[]) => {
@@ -258,14 +273,9 @@ function countGitProcesses(): void {
     const child = (original as any)(command, ...rest) as ChildProcess;
     if (command === 'git') {
       const sub = gitSubcommand(Array.isArray(rest[0]) ? (rest[0] as string[]) : []);
-      const phase = phaseOf(currentJob.getStore() ?? 'outside jobs');
+      const job = currentJob.getStore();
       const t = performance.now();
-      child.once('close', () => {
-        const stat = phase.git.get(sub) ?? { count: 0, ms: 0 };
-        stat.count++;
-        stat.ms += performance.now() - t;
-        phase.git.set(sub, stat);
-      });
+      child.once('close', () => countGit(job, sub, performance.now() - t));
     }
     return child;
   }) as typeof cp.spawn;
@@ -300,7 +310,7 @@ async function runEngine(fleet: LargeFleet, dataDir: string): Promise<EngineResu
   const { loadConfig } = await import('../packages/server/src/platform/config.js');
   const { createLogger } = await import('../packages/server/src/platform/logging.js');
   const { SYSTEM_ACTOR } = await import('../packages/server/src/platform/auth/actor.js');
-  countGitProcesses();
+  await countGitProcesses();
   const config = loadConfig({
     env: {},
     overrides: {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runInHelper } from './spawn-helper.js';
 
 /** Default time a git command may run before it is killed. */
 export const DEFAULT_GIT_TIMEOUT_MS = 120_000;
@@ -39,55 +39,35 @@ export interface GitResult {
 
 /**
  * Runs the system `git` with prompts disabled, a restricted set of transports and a
- * timeout. Callers put `--` before paths themselves, since only they know where
+ * timeout, started from the process helper so the server's event loop does not stall
+ * while the process is created (see `spawn-helper.ts`). Callers put `--` before paths themselves, since only they know where
  * options end. Non-zero exit codes reject with a {@link GitError}.
  *
  * @example
  * const { stdout } = await runGit(['rev-parse', '--verify', 'HEAD^{commit}'], { cwd: repoDir });
  */
-export function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
+export async function runGit(args: readonly string[], options: RunGitOptions = {}): Promise<GitResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
-      cwd: options.cwd,
-      env: gitEnv(options.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new GitError(`Cannot run git ${describe(args)}: ${error.message}`, args, null, ''));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const stderr = Buffer.concat(err).toString('utf8').trim();
-      if (timedOut) {
-        reject(new GitError(`git ${describe(args)} timed out after ${timeoutMs} ms`, args, code, stderr));
-      } else if (code !== 0) {
-        reject(
-          new GitError(
-            `git ${describe(args)} failed: ${firstLines(stderr) || `exit code ${code}`}`,
-            args,
-            code,
-            stderr,
-          ),
-        );
-      } else {
-        resolve({ stdout: Buffer.concat(out), stderr });
-      }
-    });
-    // A process that exits early closes stdin; the error is reported through 'close'.
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
+  const outcome = await runInHelper({
+    command: 'git',
+    args,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    env: gitEnv(options.env),
+    input: options.input ?? '',
+    timeoutMs,
   });
+  const stderr = outcome.stderr.toString('utf8').trim();
+  if (outcome.startError && !outcome.timedOut) {
+    throw new GitError(`Cannot run git ${describe(args)}: ${outcome.startError}`, args, null, stderr);
+  }
+  if (outcome.timedOut) {
+    throw new GitError(`git ${describe(args)} timed out after ${timeoutMs} ms`, args, outcome.code, stderr);
+  }
+  if (outcome.code !== 0) {
+    const why = firstLines(stderr) || `exit code ${outcome.code}`;
+    throw new GitError(`git ${describe(args)} failed: ${why}`, args, outcome.code, stderr);
+  }
+  return { stdout: outcome.stdout, stderr };
 }
 
 /**
