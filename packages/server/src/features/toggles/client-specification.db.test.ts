@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { type Context, InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { destroyUnleashClients } from './testing/destroy-unleash-clients.js';
 import { startTogglesServer, type TogglesServer } from './testing/toggles-server.js';
 
 const require = createRequire(import.meta.url);
@@ -67,7 +68,7 @@ describe('the Unleash client specification through unleash-client against Backbe
     server = await startTogglesServer();
   });
   afterAll(async () => {
-    for (const client of clients) client.destroy();
+    await destroyUnleashClients(clients);
     await server?.close();
     console.info(`client specification through unleash-client: ${counts.passed} of ${counts.total} cases pass`);
   });

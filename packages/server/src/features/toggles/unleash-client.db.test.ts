@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { InMemStorageProvider, Unleash, type UnleashConfig } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { destroyUnleashClients } from './testing/destroy-unleash-clients.js';
 import { startTogglesServer, type TogglesServer } from './testing/toggles-server.js';
 
 /** Server-Sent Events of a response, one `{ event, data, id }` at a time (comments skipped). */
@@ -117,7 +118,7 @@ describe('unleash-client against Backbeat', () => {
   });
 
   afterAll(async () => {
-    for (const client of clients) client.destroy();
+    await destroyUnleashClients(clients);
     await server?.close();
   });
 

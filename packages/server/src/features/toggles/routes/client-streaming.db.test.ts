@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createTogglesClient, memoryStorage, type TogglesClient } from '@backbeat/toggles-sdk';
 import { InMemStorageProvider, Unleash } from 'unleash-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { destroyUnleashClients } from '../testing/destroy-unleash-clients.js';
 import { startTogglesServer, type TogglesServer } from '../testing/toggles-server.js';
 
 /** Resolves once `check` holds, re-checked after each `subscribe` notification. */
@@ -81,7 +82,7 @@ describe('delta updates over /api/client/streaming', () => {
     );
   });
   afterAll(async () => {
-    unleash?.destroy();
+    await destroyUnleashClients([unleash]);
     await sdk?.close();
     await server?.close();
   });
