@@ -56,7 +56,8 @@ process.on('message', (m) => {
 
 let helper: ChildProcess | undefined;
 let nextId = 0;
-const waiting = new Map<number, (outcome: ChildOutcome) => void>();
+/** Requests sent and not yet answered, with the helper each went to. */
+const waiting = new Map<number, { helper: ChildProcess; resolve: (outcome: ChildOutcome) => void }>();
 
 /**
  * Runs a short-lived program from a small helper process instead of from Backbeat
@@ -100,13 +101,13 @@ function sendToHelper(request: ChildRequest): Promise<ChildOutcome> {
   if (!child) return runDirect(request);
   return new Promise((resolve) => {
     const id = nextId++;
-    waiting.set(id, resolve);
+    waiting.set(id, { helper: child, resolve });
     // Keeps Backbeat alive only while a request is out, so an idle helper never holds up an exit.
-    if (waiting.size === 1) child.channel?.ref();
+    child.channel?.ref();
     child.send({ id, ...request, args: [...request.args] }, (error) => {
       // Not sent, so not started: run it here instead.
       if (!error || !waiting.delete(id)) return;
-      if (waiting.size === 0) child.channel?.unref();
+      unrefWhenIdle(child);
       resolve(runDirect(request));
     });
   });
@@ -164,12 +165,12 @@ function helperProcess(): ChildProcess | undefined {
       env: { PATH: process.env.PATH },
     });
     started.on('message', (message: ChildOutcome & { id: number }) => {
-      const resolve = waiting.get(message.id);
-      if (!resolve) return;
+      const request = waiting.get(message.id);
+      if (!request) return;
       waiting.delete(message.id);
-      if (waiting.size === 0) started.channel?.unref();
+      unrefWhenIdle(started);
       const { id: _id, ...outcome } = message;
-      resolve({ ...outcome, stdout: asBuffer(outcome.stdout), stderr: asBuffer(outcome.stderr) });
+      request.resolve({ ...outcome, stdout: asBuffer(outcome.stdout), stderr: asBuffer(outcome.stderr) });
     });
     started.on('exit', () => failWaiting(started));
     started.on('error', () => failWaiting(started));
@@ -182,6 +183,11 @@ function helperProcess(): ChildProcess | undefined {
   }
 }
 
+function unrefWhenIdle(child: ChildProcess): void {
+  for (const request of waiting.values()) if (request.helper === child) return;
+  child.channel?.unref();
+}
+
 /**
  * A helper that died takes its requests' outcomes with it. Each is answered as a
  * failure without output; a command may have run all the same, as when a server is
@@ -189,9 +195,10 @@ function helperProcess(): ChildProcess | undefined {
  */
 function failWaiting(dead: ChildProcess): void {
   if (helper === dead) helper = undefined;
-  for (const [id, resolve] of waiting) {
+  for (const [id, request] of waiting) {
+    if (request.helper !== dead) continue;
     waiting.delete(id);
-    resolve({
+    request.resolve({
       code: null,
       stdout: Buffer.alloc(0),
       stderr: Buffer.alloc(0),
