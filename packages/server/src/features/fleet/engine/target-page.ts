@@ -1,14 +1,10 @@
 import { ValidationError } from '../../../platform/http/problem.js';
+import type { TargetKey } from '../store/fleet-store.js';
 
 /** Targets per page when the caller names no limit, and the most one page may hold. */
 export const DEFAULT_TARGET_LIMIT = 200;
 export const MAX_TARGET_LIMIT = 1000;
 
-/** Where a page of targets starts: just after this (entity ref, id) in the list's order. */
-export interface TargetPosition {
-  entityRef: string;
-  id: string;
-}
 
 /**
  * The opaque `nextCursor` of a target page: base64url of the last row's sort key
@@ -18,7 +14,7 @@ export interface TargetPosition {
  * @example
  * decodeTargetCursor(encodeTargetCursor({ entityRef: 'component:default/web', id: '01J…' }));
  */
-export function encodeTargetCursor(position: TargetPosition): string {
+export function encodeTargetCursor(position: TargetKey): string {
   return Buffer.from(JSON.stringify([position.entityRef, position.id]), 'utf8').toString('base64url');
 }
 
@@ -27,7 +23,7 @@ export function encodeTargetCursor(position: TargetPosition): string {
  *
  * @throws ValidationError naming the field `cursor` when it is not one.
  */
-export function decodeTargetCursor(cursor: string): TargetPosition {
+export function decodeTargetCursor(cursor: string): TargetKey {
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');
