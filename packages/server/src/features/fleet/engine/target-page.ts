@@ -5,7 +5,6 @@ import type { TargetKey } from '../store/fleet-store.js';
 export const DEFAULT_TARGET_LIMIT = 200;
 export const MAX_TARGET_LIMIT = 1000;
 
-
 /**
  * The opaque `nextCursor` of a target page: base64url of the last row's sort key
  * and id. The server keeps no state; the cursor works with any filter, because the
