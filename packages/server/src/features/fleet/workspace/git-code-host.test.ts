@@ -21,9 +21,10 @@ async function remoteRef(repoDir: string, ref: string): Promise<string | undefin
   }
 }
 
-/** A remote repository, this worker's mirror of it, and a planned change on its main. */
-async function setup() {
+/** A remote repository (`laterCommits` more commits on main), this worker's mirror of it, and a planned change on its main. */
+async function setup(laterCommits = 0) {
   const repo = await fx.remote({ 'version.txt': '1\n', 'README.md': '# r\n' });
+  for (let i = 1; i <= laterCommits; i++) await repo.commit({ 'README.md': `# r, edit ${i}\n` });
   const worktreesDir = fx.tempDir();
   const { mirrorDir } = await syncMirror(repo.dir, fx.tempDir());
   const base = await resolveBase(mirrorDir);
@@ -236,5 +237,26 @@ describe('mergeChange', () => {
       expect(await remoteRef(repo.dir, 'refs/heads/main')).toBe(theirs);
     }
     expect((await resolveBase(mirrorDir)).commit).toBe(theirs);
+  });
+
+  it('never fast-forwards a base that was reset behind the planned base', async () => {
+    const { repo, mirrorDir, worktreesDir, base, plan } = await setup(1);
+    const commit = await plan('2\n');
+    // Someone took the planned base off main again. The change descends from it, so a
+    // fast-forward would bring the removed commit back.
+    const parent = await remoteRef(repo.dir, 'main~1');
+    await runGit(['reset', '--quiet', '--hard', parent as string], { cwd: repo.dir });
+    const result = await mergeChange({
+      repoUrl: repo.dir,
+      mirrorDir,
+      worktreesDir,
+      baseBranch: 'main',
+      plannedBase: base.commit,
+      changeCommit: commit,
+      method: 'squash',
+      ...who,
+    });
+    expect(result).toEqual({ status: 'base-moved', currentBase: parent });
+    expect(await remoteRef(repo.dir, 'refs/heads/main')).toBe(parent);
   });
 });

@@ -139,11 +139,14 @@ export type MergeChangeResult =
   { status: 'merged'; mergedCommit: string; branchDeleted?: boolean } | { status: 'base-moved'; currentBase: string };
 
 /**
- * Merges a change into its base branch on the remote, by fast-forward only: a change
- * is one commit on `plannedBase`, so `squash` and `rebase` push it as it is, and
- * `merge` pushes a merge commit of the two. Never forces: when the base branch has
- * moved (before or during the push) the result is `base-moved`, with the new base
- * fetched into the mirror, and the caller re-plans on it.
+ * Merges a change into its base branch on the remote: a change is one commit on
+ * `plannedBase`, so `squash` and `rebase` push it as it is, and `merge` pushes a
+ * merge commit of the two. The push is leased on `plannedBase`, so it lands only
+ * while the base is exactly where the change was planned: a base that moved on, or
+ * was reset behind it (a fast-forward would bring back commits someone removed),
+ * comes back as `base-moved`, with the new base fetched into the mirror, and the
+ * caller re-plans on it. Without `branch` this is also how a change that was never
+ * pushed as a branch goes straight in.
  *
  * @example
  * const result = await mergeChange({ repoUrl, mirrorDir, worktreesDir, baseBranch: 'main', plannedBase, changeCommit,
@@ -162,6 +165,7 @@ export async function mergeChange(input: MergeChangeInput): Promise<MergeChangeR
       : // A change planned on plannedBase is a single commit whose parent is plannedBase.
         changeCommit;
   const merge = `${target}:refs/heads/${baseBranch}`;
+  const baseLease = `--force-with-lease=refs/heads/${baseBranch}:${plannedBase}`;
   if (input.branch) {
     // One push for both: the base moves and the branch goes, or neither. A refusal
     // (moved base, or a branch that is no longer ours) falls back to the two steps.
@@ -169,13 +173,13 @@ export async function mergeChange(input: MergeChangeInput): Promise<MergeChangeR
     assertObjectId(input.branch.pushedCommit);
     const both = await push(
       mirrorDir,
-      [`--force-with-lease=refs/heads/${input.branch.name}:${input.branch.pushedCommit}`, '--atomic'],
+      [baseLease, `--force-with-lease=refs/heads/${input.branch.name}:${input.branch.pushedCommit}`, '--atomic'],
       repoUrl,
       [merge, `:refs/heads/${input.branch.name}`],
     );
     if (both === 'pushed') return { status: 'merged', mergedCommit: target, branchDeleted: true };
   }
-  const outcome = await plainPush(mirrorDir, repoUrl, merge);
+  const outcome = await push(mirrorDir, [baseLease], repoUrl, [merge]);
   if (outcome !== 'rejected') return { status: 'merged', mergedCommit: target };
   // Someone pushed to the base branch: fetch it, so the caller can re-plan (or see
   // that the base already holds this change) without another round trip.
@@ -218,11 +222,6 @@ function leasedPush(
   env?: Record<string, string>,
 ): Promise<PushOutcome> {
   return push(gitDir, [`--force-with-lease=refs/heads/${branch}:${expect}`], repoUrl, [refspec], env);
-}
-
-/** A push without any force: the remote accepts only a fast-forward. */
-function plainPush(gitDir: string, repoUrl: string, refspec: string): Promise<PushOutcome> {
-  return push(gitDir, [], repoUrl, [refspec]);
 }
 
 async function push(
