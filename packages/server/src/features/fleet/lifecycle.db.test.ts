@@ -126,14 +126,13 @@ describe('shift lifecycle', () => {
     expect(after.history).toEqual(before.history);
     expect(await fileOnMain(stillBroken.path, 'needs-ready.txt')).toBeUndefined();
     const retried = await h.fleet.shifts.targetDetail('needs-ready', refOf(fixed));
+    // Nothing to check and auto-merge on: published and merged in one push.
     expect(retried.history.map((t) => t.to)).toEqual([
       'pending',
       'plan-failed',
       'pending',
       'planned',
       'scheduled',
-      'published',
-      'checks-pending',
       'published',
       'merged',
     ]);

@@ -4,6 +4,7 @@ export {
   listTree,
   type MirrorOptions,
   mirrorDirFor,
+  needsHousekeeping,
   readBlobs,
   resolveRef,
   type TreeEntry,

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureMirror, listTree, mirrorDirFor, readBlobs, resolveRef } from './mirror.js';
+import { ensureMirror, listTree, mirrorDirFor, needsHousekeeping, readBlobs, resolveRef } from './mirror.js';
 import { GitError, runGit } from './run-git.js';
 import { createTestRepo, type TestRepo } from './testing/test-repo.js';
 
@@ -66,6 +66,26 @@ describe('git mirror helpers', () => {
     await expect(ensureMirror(missing, mirrorDirFor(root, missing))).rejects.toBeInstanceOf(GitError);
     await expect(ensureMirror('--upload-pack=touch /tmp/x', join(root, 'x'))).rejects.toThrow(/not a valid remote/);
     await expect(ensureMirror('ext::sh -c touch% /tmp/pwned', join(root, 'y'))).rejects.toThrow(/transport/);
+  });
+
+  it("asks for housekeeping at git's own gc --auto thresholds", async () => {
+    const repo = await repoWith({ 'a.yaml': 'one' });
+    const mirror = mirrorDirFor(tempDir(), repo.dir);
+    await ensureMirror(repo.dir, mirror);
+    expect(needsHousekeeping(mirror)).toBe(false);
+    // Names of loose objects in objects/17, which stands for 1/256 of them all.
+    mkdirSync(join(mirror, 'objects', '17'), { recursive: true });
+    for (let i = 0; i < 27; i++) writeFileSync(join(mirror, 'objects', '17', i.toString(16).padStart(38, '0')), '');
+    expect(needsHousekeeping(mirror)).toBe(false);
+    writeFileSync(join(mirror, 'objects', '17', 'f'.repeat(38)), '');
+    expect(needsHousekeeping(mirror)).toBe(true);
+
+    const packs = tempDir();
+    mkdirSync(join(packs, 'objects', 'pack'), { recursive: true });
+    for (let i = 0; i < 50; i++) writeFileSync(join(packs, 'objects', 'pack', `pack-${i}.pack`), '');
+    expect(needsHousekeeping(packs)).toBe(false);
+    writeFileSync(join(packs, 'objects', 'pack', 'pack-50.pack'), '');
+    expect(needsHousekeeping(packs)).toBe(true);
   });
 
   it('kills a command that runs past its timeout', async () => {

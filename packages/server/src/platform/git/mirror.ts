@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DEFAULT_GIT_TIMEOUT_MS, GitError, runGit } from './run-git.js';
 
@@ -24,10 +24,20 @@ export async function ensureMirror(
 ): Promise<{ cloned: boolean }> {
   assertSafeRemote(url);
   if (existsSync(join(mirrorDir, 'HEAD'))) {
-    await runGit(['--git-dir', mirrorDir, 'fetch', '--prune', '--force', '--quiet', 'origin'], {
+    // A mirror is fetched before every plan, so each process a fetch starts counts:
+    // no FETCH_HEAD nobody reads, no walk to report forced updates nobody sees, and
+    // git's housekeeping only when its own threshold says so (checked here, without
+    // the process `fetch` would start for it every time).
+    const fetch = ['fetch', '--prune', '--force', '--quiet', '--no-write-fetch-head', '--no-auto-maintenance'];
+    await runGit(['--git-dir', mirrorDir, '-c', 'fetch.showForcedUpdates=false', ...fetch, 'origin'], {
       timeoutMs: options.timeoutMs,
       env: options.env,
     });
+    if (needsHousekeeping(mirrorDir)) {
+      await runGit(['--git-dir', mirrorDir, 'maintenance', 'run', '--auto', '--quiet'], {
+        timeoutMs: options.timeoutMs,
+      });
+    }
     return { cloned: false };
   }
   mkdirSync(dirname(mirrorDir), { recursive: true });
@@ -40,6 +50,31 @@ export async function ensureMirror(
     rmSync(temp, { recursive: true, force: true });
   }
   return { cloned: true };
+}
+
+/** Git's defaults for `gc --auto`: loose objects in all (estimated from one fan-out directory), and packs. */
+const GC_AUTO_LOOSE_OBJECTS = 6700;
+const GC_AUTO_PACK_LIMIT = 50;
+
+/**
+ * Whether `git maintenance run --auto` would find work in a repository, by git's own
+ * estimate (the loose objects in `objects/17` stand for 1/256 of them, and the number
+ * of packs), read from the directory instead of from a git process.
+ *
+ * @example
+ * if (needsHousekeeping(mirrorDir)) await runGit(['--git-dir', mirrorDir, 'maintenance', 'run', '--auto']);
+ */
+export function needsHousekeeping(gitDir: string): boolean {
+  const names = (dir: string) => {
+    try {
+      return readdirSync(join(gitDir, 'objects', dir));
+    } catch {
+      return [];
+    }
+  };
+  const loose = names('17').filter((name) => /^[0-9a-f]{38}$/.test(name)).length;
+  if (loose > Math.ceil(GC_AUTO_LOOSE_OBJECTS / 256)) return true;
+  return names('pack').filter((name) => name.endsWith('.pack')).length > GC_AUTO_PACK_LIMIT;
 }
 
 /**

@@ -59,6 +59,13 @@ export type CiStatus = 'pending' | 'passed' | 'failed' | 'none';
 export interface CodeHost {
   /** `git`, `github` or `gitea`: shown in the UI and logs. */
   readonly kind: string;
+  /**
+   * The host can merge a change whose branch was never pushed (`merge` without
+   * `pushedCommit`): the embedded `git` host, where the change request lives in
+   * Backbeat. A change that would be merged the moment it is published then goes
+   * straight into its base branch, one push instead of three ref updates.
+   */
+  readonly mergesUnpublished?: boolean;
   /** Pushes the branch (lease on `previousCommit`) and opens or updates the change request. */
   publish(input: PublishChangeInput): Promise<{ change: ChangeRef }>;
   /** The host's own CI status for the change's head commit; absent on hosts without CI. */

@@ -12,6 +12,7 @@ import type { CodeHost } from './code-host.js';
 export function createGitCodeHost(): CodeHost {
   return {
     kind: 'git',
+    mergesUnpublished: true,
     async publish(input) {
       await pushBranch({
         repoUrl: input.repository,

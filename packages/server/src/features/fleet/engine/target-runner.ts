@@ -463,8 +463,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     // jobs running at once would both see the same free slot and overshoot the rate.
     const rateLock = spec.spec.rollout.publishPerHour ? `publish-rate:${shift.id}` : undefined;
     if (rateLock) {
-      const staleBefore = new Date(Date.now() - MERGE_LOCK_STALE_MS).toISOString();
-      if (!(await store.acquireMergeLock(rateLock, target.id, staleBefore))) {
+      if (!(await store.acquireMergeLock(rateLock, target.id, lockStaleBefore()))) {
         await enqueue(PUBLISH_TARGET_JOB, target.id, new Date(Date.now() + MERGE_LOCK_RETRY_MS));
         return;
       }
@@ -493,6 +492,12 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     }
     await withRetries(target, context, ['scheduled'], PUBLISH_TARGET_JOB, async () => {
       const mirrorDir = await ensureChangeCommit(target, spec.spec.change.author);
+      if (
+        (await mergesOnPublish(target, shift, spec, mirrorDir)) &&
+        (await mergeUnpublished(target, shift, spec, mirrorDir))
+      ) {
+        return;
+      }
       let change: ChangeRef;
       try {
         ({ change } = await codeHosts.forRepository(target.repository).publish({
@@ -523,22 +528,79 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
         );
         return;
       }
-      const moved = await store.transition(target.id, ['scheduled'], 'published', {
+      const published = await recordPublished(target, shift.name, {
         pushed_commit: target.change_commit,
         change_number: change.number ?? null,
         change_url: change.url ?? null,
-        published_at: nowIso(),
         checks: 'pending',
-        error: null,
       });
-      if (!moved) return;
-      await events.append(SYSTEM_ACTOR, {
-        type: 'fleet.change.published',
-        subject: target.entity_ref,
-        data: { shift: shift.name, branch: target.branch, commit: target.change_commit },
-      });
-      await routeChecks({ ...target, state: 'published', checks: 'pending' }, spec, mirrorDir);
+      if (published) await routeChecks(published, spec, mirrorDir);
     });
+  }
+
+  /** Moves a scheduled target to `published` with `fields` and says so; the row as it now is, or undefined if it had moved on. */
+  async function recordPublished(
+    target: TargetRow,
+    shiftName: string,
+    fields: Pick<TargetRow, 'pushed_commit' | 'checks'> & Partial<TargetRow>,
+    log?: string,
+  ): Promise<TargetRow | undefined> {
+    const patch = { ...fields, published_at: nowIso(), error: null };
+    const moved = await store.transition(target.id, ['scheduled'], 'published', patch, log ? { log } : undefined);
+    if (!moved) return undefined;
+    await events.append(SYSTEM_ACTOR, {
+      type: 'fleet.change.published',
+      subject: target.entity_ref,
+      data: { shift: shiftName, branch: fields.pushed_commit ? target.branch : null, commit: target.change_commit },
+    });
+    return { ...target, ...patch, state: 'published' };
+  }
+
+  /**
+   * Whether the change would be auto-merged the moment it is published: auto-merge
+   * on without approval or required checks, nothing to check, nothing holding it,
+   * the merge window open. On a host that can, it then goes straight into its base
+   * branch without a branch of its own (decision 10).
+   */
+  async function mergesOnPublish(target: TargetRow, shift: ShiftRow, spec: ShiftSpec, mirrorDir: string) {
+    const policy = spec.spec.automerge;
+    if (!codeHosts.forRepository(target.repository).mergesUnpublished) return false;
+    if (!policy.enabled || policy.requireApproval || policy.requireChecks || shift.state !== 'active') return false;
+    if (!isWithinWindow(spec.spec.rollout.mergeWindow, new Date())) return false;
+    if (await checksToRun(target, mirrorDir)) return false;
+    return (await automergeHold(target, policy)) === undefined;
+  }
+
+  /**
+   * Merges a scheduled change straight into its base branch and records it as
+   * published, then merged. False when another change holds the base branch's merge
+   * lock: the caller publishes a branch instead, which merges in its turn.
+   */
+  async function mergeUnpublished(
+    target: TargetRow,
+    shift: ShiftRow,
+    spec: ShiftSpec,
+    mirrorDir: string,
+  ): Promise<boolean> {
+    const lockKey = mergeLockKey(target);
+    if (!(await store.acquireMergeLock(lockKey, target.id, lockStaleBefore()))) return false;
+    const note =
+      `Nothing to check and auto-merge on: merged straight into ${target.base_branch}, ` +
+      'without pushing a branch first.';
+    try {
+      await pushToBase(target, spec, mirrorDir, async (mergedCommit) => {
+        const published = await recordPublished(
+          target,
+          shift.name,
+          { pushed_commit: null, checks: 'none', check_log: note },
+          note,
+        );
+        if (published) await settleMerged(published, ['published'], mergedCommit, shift.name);
+      });
+    } finally {
+      await store.releaseMergeLock(lockKey, target.id);
+    }
+    return true;
   }
 
   function isAwaitingCheckRouting(target: TargetRow): boolean {
@@ -710,21 +772,37 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const policy = spec.spec.automerge;
     if (!policy.enabled || policy.requireApproval || shift.state !== 'active') return;
     if (mergeBlocker(target, shift, spec, false)) return;
-    const entity = await entityOf(target.entity_ref);
-    if (entity?.metadata.annotations?.[AUTOMERGE_ANNOTATION] === 'false') {
-      await store.patchTarget(target.id, { last_log: `Auto-merge is off: ${AUTOMERGE_ANNOTATION} is "false".` });
+    const hold = await automergeHold(target, policy);
+    if (hold) {
+      await store.patchTarget(target.id, { last_log: hold });
       return;
-    }
-    if (policy.minHealthLevel && deps.healthGate) {
-      const gate = await deps.healthGate(target.entity_ref, policy.minHealthLevel);
-      if (!gate.allowed) {
-        await store.patchTarget(target.id, { last_log: `Auto-merge held: ${gate.reason ?? 'health level too low'}` });
-        return;
-      }
     }
     const opening = nextWindowOpening(spec.spec.rollout.mergeWindow, new Date());
     if (!opening) return;
     await enqueue(MERGE_TARGET_JOB, target.id, opening);
+  }
+
+  /** Why the repository holds back auto-merge (its opt-out annotation, the health gate); undefined when nothing does. */
+  async function automergeHold(target: TargetRow, policy: ShiftSpec['spec']['automerge']) {
+    const entity = await entityOf(target.entity_ref);
+    if (entity?.metadata.annotations?.[AUTOMERGE_ANNOTATION] === 'false') {
+      return `Auto-merge is off: ${AUTOMERGE_ANNOTATION} is "false".`;
+    }
+    if (policy.minHealthLevel && deps.healthGate) {
+      const gate = await deps.healthGate(target.entity_ref, policy.minHealthLevel);
+      if (!gate.allowed) return `Auto-merge held: ${gate.reason ?? 'health level too low'}`;
+    }
+    return undefined;
+  }
+
+  /** One merge at a time per (repository, base branch), across every shift and worker. */
+  function mergeLockKey(target: TargetRow): string {
+    return `${target.repository}#${target.base_branch}`;
+  }
+
+  /** A lock row older than this belongs to a worker that died holding it. */
+  function lockStaleBefore(): string {
+    return new Date(Date.now() - MERGE_LOCK_STALE_MS).toISOString();
   }
 
   /**
@@ -747,9 +825,8 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
       if (opening) await enqueue(MERGE_TARGET_JOB, target.id, opening);
       return;
     }
-    const lockKey = `${target.repository}#${target.base_branch}`;
-    const staleBefore = new Date(Date.now() - MERGE_LOCK_STALE_MS).toISOString();
-    if (!(await store.acquireMergeLock(lockKey, target.id, staleBefore))) {
+    const lockKey = mergeLockKey(target);
+    if (!(await store.acquireMergeLock(lockKey, target.id, lockStaleBefore()))) {
       if (options.manual)
         throw new ConflictError(`Another change is being merged into ${target.base_branch}; try again.`);
       await enqueue(MERGE_TARGET_JOB, target.id, new Date(Date.now() + MERGE_LOCK_RETRY_MS));
@@ -759,39 +836,52 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     try {
       const run = async () => {
         const mirrorDir = await ensureChangeCommit(target, spec.spec.change.author);
-        const result = await codeHosts.forRepository(target.repository).merge({
-          repository: target.repository,
-          mirrorDir,
-          worktreesDir,
-          baseBranch: target.base_branch as string,
-          plannedBase: target.base_commit as string,
-          changeCommit: target.change_commit as string,
-          branch: target.branch as string,
-          pushedCommit: target.pushed_commit ?? undefined,
-          method: spec.spec.automerge.method,
-          author: spec.spec.change.author,
-          date: nowIso(),
-          title: target.title ?? '',
-          change: changeOf(target),
-        });
-        if (result.status === 'merged') {
-          await settleMerged(target, from, result.mergedCommit, shift.name, result.branchDeleted);
-          return;
-        }
-        // Killed after pushing but before recording? Then the base already holds the change.
-        if (await isAncestor(mirrorDir, target.change_commit as string, result.currentBase)) {
-          await settleMerged(target, from, result.currentBase, shift.name);
-          return;
-        }
-        const note = `The base branch ${target.base_branch} moved to ${result.currentBase.slice(0, 12)}; re-planning on it.`;
-        if (await store.transition(target.id, from, 'pending', { checks: 'none', last_log: note }, { log: note })) {
-          await enqueue(PLAN_TARGET_JOB, target.id);
-        }
+        await pushToBase(target, spec, mirrorDir, (mergedCommit, branchDeleted) =>
+          settleMerged(target, from, mergedCommit, shift.name, branchDeleted),
+        );
       };
       if (options.context) await withRetries(target, options.context, from, MERGE_TARGET_JOB, run);
       else await run();
     } finally {
       await store.releaseMergeLock(lockKey, target.id);
+    }
+  }
+
+  /**
+   * Pushes the change into its base branch (the caller holds the merge lock) and
+   * hands the merged commit to `settle`. A base that moved re-plans the target on it.
+   */
+  async function pushToBase(
+    target: TargetRow,
+    spec: ShiftSpec,
+    mirrorDir: string,
+    settle: (mergedCommit: string, branchDeleted?: boolean) => Promise<void>,
+  ): Promise<void> {
+    const result = await codeHosts.forRepository(target.repository).merge({
+      repository: target.repository,
+      mirrorDir,
+      worktreesDir,
+      baseBranch: target.base_branch as string,
+      plannedBase: target.base_commit as string,
+      changeCommit: target.change_commit as string,
+      branch: target.branch as string,
+      pushedCommit: target.pushed_commit ?? undefined,
+      method: spec.spec.automerge.method,
+      author: spec.spec.change.author,
+      date: nowIso(),
+      title: target.title ?? '',
+      change: changeOf(target),
+    });
+    if (result.status === 'merged') return settle(result.mergedCommit, result.branchDeleted);
+    // Killed after pushing but before recording? Then the base already holds the change.
+    if (await isAncestor(mirrorDir, target.change_commit as string, result.currentBase)) {
+      return settle(result.currentBase);
+    }
+    const note = `The base branch ${target.base_branch} moved to ${result.currentBase.slice(0, 12)}; re-planning on it.`;
+    if (
+      await store.transition(target.id, [target.state], 'pending', { checks: 'none', last_log: note }, { log: note })
+    ) {
+      await enqueue(PLAN_TARGET_JOB, target.id);
     }
   }
 
