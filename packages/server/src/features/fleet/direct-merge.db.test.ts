@@ -91,6 +91,7 @@ describe('auto-merge without anything to wait for', () => {
     expect(directTarget.history.map((t) => t.to)).toEqual(['pending', 'planned', 'scheduled', 'published', 'merged']);
     expect(directTarget.history.find((t) => t.to === 'published')?.log).toMatch(/merged straight into main/);
     expect(historyProblems(directTarget.history)).toEqual([]);
+    expect(directTarget.branch).toBeUndefined();
 
     // The locked repository publishes its branch and waits for the lock like any merge.
     const waiting = await waitFor(
@@ -111,6 +112,7 @@ describe('auto-merge without anything to wait for', () => {
     expect(published).toBe(BRANCH_REF);
     expect(merge.sort()).toEqual([`${BRANCH_REF} deleted`, 'refs/heads/main']);
     expect(await branchesOf(locked.path)).toEqual(['main']);
+    expect((await h.fleet.shifts.targetDetail(SHIFT, refOf(locked))).branch).toBe(`backbeat/${SHIFT}`);
 
     // Checks to run: the branch is pushed first, and the checks decide.
     const checkedTarget = await h.fleet.shifts.targetDetail(SHIFT, refOf(checked));

@@ -88,6 +88,8 @@ export function shiftSummary(row: ShiftRow, totals: Partial<Record<TargetState, 
 
 export function targetView(row: TargetListRow): TargetView {
   const log = row.last_log ?? undefined;
+  // A change merged straight into its base never had a branch on the remote (decision 10).
+  const branch = row.state === 'merged' && row.pushed_commit === null ? null : row.branch;
   return {
     id: row.id,
     entityRef: row.entity_ref,
@@ -96,7 +98,7 @@ export function targetView(row: TargetListRow): TargetView {
     state: row.state,
     checks: row.checks,
     attempts: row.attempts,
-    ...(row.branch ? { branch: row.branch } : {}),
+    ...(branch ? { branch } : {}),
     ...(row.base_branch ? { baseBranch: row.base_branch } : {}),
     ...(row.change_url ? { changeUrl: row.change_url } : {}),
     ...(row.diff_files !== null
