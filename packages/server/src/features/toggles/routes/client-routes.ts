@@ -11,6 +11,7 @@ import type { ClientToken, TokenType } from '../model/records.js';
 import type { ChangeFeed } from '../service/change-feed.js';
 import type { ClientScope, ClientService } from '../service/client-service.js';
 import { createClientStreamHub, type StreamSink } from '../service/client-stream-hub.js';
+import { createDeltaPolling } from '../service/delta-polling.js';
 
 /** Events a stream may have waiting for its reader before it is ended. */
 const MAX_QUEUED_EVENTS = 1_000;
@@ -73,8 +74,8 @@ function scopeOf(c: Context<AppEnv>, token: ClientToken): ClientScope {
 }
 
 /**
- * Unleash's client API at the paths its SDKs call: features (ETag and 304), one
- * feature, register, metrics and the Server-Sent Events stream.
+ * Unleash's client API at the paths its SDKs call: features (ETag and 304), delta
+ * polling, one feature, register, metrics and the Server-Sent Events stream.
  *
  * @example
  * registerClientRoutes(app, { client, feed });
@@ -85,6 +86,7 @@ export function registerClientRoutes(
 ): void {
   const { client, feed } = options;
   const hub = createClientStreamHub({ client, feed });
+  const delta = createDeltaPolling(client);
   documentClientRoutes(app);
 
   app.get('/api/client/features', async (c) => {
@@ -111,6 +113,14 @@ export function registerClientRoutes(
       features: features.payload.features.filter((f) => f.name.startsWith(prefix)),
     };
     return c.json(filtered, 200, headers);
+  });
+
+  app.get('/api/client/delta', async (c) => {
+    const token = await requireClientToken(c, client, 'client');
+    const answer = await delta.poll(scopeOf(c, token), c.req.header('if-none-match'), c.req.query('namePrefix'));
+    const headers = { 'cache-control': 'no-cache', etag: answer.etag };
+    if (answer.status === 304) return c.body(null, 304, headers);
+    return c.json(answer.body, 200, headers);
   });
 
   app.get('/api/client/features/:name', async (c) => {
@@ -209,6 +219,16 @@ function documentClientRoutes(app: OpenAPIHono<AppEnv>): void {
     summary: "Unleash client features (format 2) of the token's project and environment; ETag and 304",
     request: { query: z.object({ project: z.string().optional(), namePrefix: z.string().optional() }) },
     responses: { 200: ok('Features and segments'), 304: { description: 'Unchanged' }, ...problemResponses(401, 403) },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/client/delta',
+    tags,
+    security,
+    summary:
+      'Unleash delta polling: a hydration event first, then the delta events since the payload the ETag names (If-None-Match), or 304 when it is current',
+    request: { query: z.object({ project: z.string().optional(), namePrefix: z.string().optional() }) },
+    responses: { 200: ok('`{ events: [...] }`'), 304: { description: 'Unchanged' }, ...problemResponses(401, 403) },
   });
   r.registerPath({
     method: 'get',
