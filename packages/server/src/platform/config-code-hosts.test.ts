@@ -51,4 +51,62 @@ describe('code hosts in the config file', () => {
       ),
     ).toThrow(/codeHosts\[0\]\.limits\.perDay is not a known limit/);
   });
+
+  it('reads a GitHub App with its private key from an environment variable or a file beside the config', () => {
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n';
+    writeFileSync(join(dir, 'app-key.pem'), pem);
+    const app = { appId: 4242, installationId: '77' };
+    const fromEnv = withFile(
+      { codeHosts: [{ type: 'github', url: 'https://github.com', githubApp: { ...app, privateKeyEnv: 'APP_KEY' } }] },
+      { APP_KEY: pem },
+    );
+    const expected = [
+      {
+        type: 'github',
+        url: 'https://github.com',
+        githubApp: { appId: '4242', installationId: '77', privateKey: pem },
+      },
+    ];
+    expect(fromEnv().codeHosts).toEqual(expected);
+    const fromFile = withFile({
+      codeHosts: [{ type: 'github', url: 'https://github.com', githubApp: { ...app, privateKeyFile: 'app-key.pem' } }],
+    });
+    expect(fromFile().codeHosts).toEqual(expected);
+
+    const at = /codeHosts\[0\]\.githubApp/;
+    expect(withFile({ codeHosts: [{ type: 'github', url: 'https://github.com', githubApp: app }] })).toThrow(
+      /codeHosts\[0\]\.githubApp needs privateKeyEnv or privateKeyFile/,
+    );
+    expect(
+      withFile({
+        codeHosts: [
+          { type: 'github', url: 'https://github.com', githubApp: { ...app, privateKeyFile: 'missing.pem' } },
+        ],
+      }),
+    ).toThrow(/githubApp\.privateKeyFile: .*missing\.pem does not exist/);
+    expect(
+      withFile(
+        {
+          codeHosts: [{ type: 'github', url: 'https://github.com', githubApp: { appId: 1, privateKeyEnv: 'K' } }],
+        },
+        { K: pem },
+      ),
+    ).toThrow(/githubApp\.installationId is required/);
+    expect(
+      withFile(
+        { codeHosts: [{ type: 'gitea', url: 'https://g.example', githubApp: { ...app, privateKeyEnv: 'K' } }] },
+        { K: pem },
+      ),
+    ).toThrow(at);
+    expect(
+      withFile(
+        {
+          codeHosts: [
+            { type: 'github', url: 'https://github.com', tokenEnv: 'T', githubApp: { ...app, privateKeyEnv: 'K' } },
+          ],
+        },
+        { K: pem, T: 'x' },
+      ),
+    ).toThrow(/give tokenEnv or githubApp, not both/);
+  });
 });

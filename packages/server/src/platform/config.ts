@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 /**
  * Everything Backbeat can be configured with. Defaults, then a config file
@@ -40,19 +40,23 @@ export interface Config {
    * list, each `{ "type": "github" | "gitea", "url": "https://github.com",
    * "apiUrl"?: "https://api.github.com", "tokenEnv": "BACKBEAT_GITHUB_TOKEN",
    * "limits"?: { "requestsPerHour", "contentPerMinute", "contentPerHour" } }`. The token
-   * comes from the environment variable named by `tokenEnv`, never from the file.
+   * comes from the environment variable named by `tokenEnv`, never from the file. A
+   * GitHub host may authenticate as a GitHub App instead: `"githubApp": { "appId",
+   * "installationId", "privateKeyEnv" | "privateKeyFile" }` (the PEM key from an
+   * environment variable, or a file relative to the config file).
    */
   codeHosts: CodeHostSettings[];
 }
 
-/** One hosted code host, its token already read from the environment. */
+/** One hosted code host, its token (or GitHub App key) already read from the environment or its file. */
 export interface CodeHostSettings {
   type: 'github' | 'gitea';
   /** Web/git base URL; repositories whose URL has this host go through this code host. */
   url: string;
   /** REST API base; defaults per type (see the fleet code hosts). */
   apiUrl?: string;
-  token: string;
+  token?: string;
+  githubApp?: { appId: string; installationId: string; privateKey: string };
   limits?: { requestsPerHour?: number; contentPerMinute?: number; contentPerHour?: number };
 }
 
@@ -144,10 +148,13 @@ function parseCodeHosts(raw: unknown, env: NodeJS.ProcessEnv, file: string): Cod
       throw new Error(`${at}.apiUrl must be an http(s) URL`);
     }
     if ('token' in e) throw new Error(`${at}.token: put the token in an environment variable and name it in tokenEnv`);
-    if (typeof e.tokenEnv !== 'string' || !e.tokenEnv)
-      throw new Error(`${at}.tokenEnv must name an environment variable`);
-    const token = env[e.tokenEnv];
-    if (!token) throw new Error(`${at}.tokenEnv: the environment variable ${e.tokenEnv} is not set`);
+    const credential =
+      e.githubApp !== undefined && e.type === 'github'
+        ? { githubApp: parseGitHubApp(e.githubApp, env, file, `${at}.githubApp`) }
+        : { token: tokenFrom(e, env, at) };
+    if (e.githubApp !== undefined && e.tokenEnv !== undefined) {
+      throw new Error(`${at}: give tokenEnv or githubApp, not both`);
+    }
     const limits: CodeHostSettings['limits'] = {};
     if (e.limits !== undefined) {
       if (typeof e.limits !== 'object' || e.limits === null) throw new Error(`${at}.limits must be an object`);
@@ -165,10 +172,44 @@ function parseCodeHosts(raw: unknown, env: NodeJS.ProcessEnv, file: string): Cod
       type: e.type,
       url: e.url,
       ...(typeof e.apiUrl === 'string' ? { apiUrl: e.apiUrl } : {}),
-      token,
+      ...credential,
       ...(e.limits !== undefined ? { limits } : {}),
     };
   });
+}
+
+function tokenFrom(e: Record<string, unknown>, env: NodeJS.ProcessEnv, at: string): string {
+  if (e.githubApp !== undefined) throw new Error(`${at}.githubApp: only a github code host authenticates as an App`);
+  if (typeof e.tokenEnv !== 'string' || !e.tokenEnv)
+    throw new Error(`${at}.tokenEnv must name an environment variable`);
+  const token = env[e.tokenEnv];
+  if (!token) throw new Error(`${at}.tokenEnv: the environment variable ${e.tokenEnv} is not set`);
+  return token;
+}
+
+/** `githubApp`: ids as strings or numbers, and the private key from an environment variable or a file. */
+function parseGitHubApp(raw: unknown, env: NodeJS.ProcessEnv, file: string, at: string) {
+  if (typeof raw !== 'object' || raw === null) throw new Error(`${at} must be an object`);
+  const app = raw as Record<string, unknown>;
+  const id = (field: 'appId' | 'installationId') => {
+    const value = app[field];
+    if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
+      throw new Error(`${at}.${field} is required`);
+    }
+    return String(value);
+  };
+  let privateKey: string | undefined;
+  if (typeof app.privateKeyEnv === 'string' && app.privateKeyEnv) {
+    privateKey = env[app.privateKeyEnv];
+    if (!privateKey) throw new Error(`${at}.privateKeyEnv: the environment variable ${app.privateKeyEnv} is not set`);
+  } else if (typeof app.privateKeyFile === 'string' && app.privateKeyFile) {
+    const path = resolve(dirname(file), app.privateKeyFile);
+    if (!existsSync(path)) throw new Error(`${at}.privateKeyFile: ${path} does not exist`);
+    privateKey = readFileSync(path, 'utf8');
+  } else {
+    throw new Error(`${at} needs privateKeyEnv or privateKeyFile`);
+  }
+  return { appId: id('appId'), installationId: id('installationId'), privateKey };
 }
 
 function parsePort(value: string, name: string): number {

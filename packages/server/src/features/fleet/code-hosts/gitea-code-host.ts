@@ -11,6 +11,7 @@ import {
 import type { HostedRepository } from './hosted-repository.js';
 import { GITHUB_RATE_LIMITS, sharedRateBudgets } from './rate-budget.js';
 import { createRestClient, type RestClient } from './rest-client.js';
+import { staticToken } from './token-source.js';
 
 interface GiteaPull {
   number: number;
@@ -38,21 +39,25 @@ const MAX_PAGES = 20;
  */
 export function createGiteaCodeHost(config: HostedCodeHostConfig, deps: HostedCodeHostDeps = {}): CodeHost {
   const url = config.url.replace(/\/+$/, '');
+  if (config.githubApp) throw new Error(`Code host ${url}: a GitHub App authenticates on GitHub only`);
+  if (!config.token) throw new Error(`Code host ${url}: a token is required`);
+  const tokens = staticToken(config.token);
   const budget = (deps.budgets ?? sharedRateBudgets).for({
     url,
-    token: config.token,
+    identity: tokens.identity,
     limits: { ...GITHUB_RATE_LIMITS, ...config.limits },
   });
   const client = createRestClient({
     hostName: 'Gitea',
     apiUrl: config.apiUrl ?? `${url}/api/v1`,
-    token: config.token,
-    headers: { Authorization: `token ${config.token}`, Accept: 'application/json', 'User-Agent': 'backbeat' },
+    tokens,
+    authorization: (token) => `token ${token}`,
+    headers: { Accept: 'application/json', 'User-Agent': 'backbeat' },
     budget,
     fetch: deps.fetch,
   });
   const log = deps.log ?? (() => {});
-  return createHostedCodeHost({ kind: 'gitea', url, token: config.token, api: giteaApi(client, log) });
+  return createHostedCodeHost({ kind: 'gitea', url, tokens, api: giteaApi(client, log) });
 }
 
 function toPull(pull: GiteaPull): PullRequest {

@@ -1,4 +1,5 @@
 import type { CodeHost } from './code-host.js';
+import { githubAppToken } from './github-app-token.js';
 import {
   type CiState,
   combineStates,
@@ -11,6 +12,7 @@ import {
 import type { HostedRepository } from './hosted-repository.js';
 import { GITHUB_RATE_LIMITS, sharedRateBudgets } from './rate-budget.js';
 import { createRestClient, type RestClient } from './rest-client.js';
+import { staticToken, type TokenSource } from './token-source.js';
 
 interface GitHubPull {
   number: number;
@@ -26,7 +28,8 @@ interface GitHubPull {
 }
 
 /**
- * A code host over GitHub's (or GitHub Enterprise's) REST API with a token.
+ * A code host over GitHub's (or GitHub Enterprise's) REST API with a token, or as a
+ * GitHub App installation (`githubApp`), whose tokens are renewed before they expire.
  *
  * @example
  * const host = createGitHubCodeHost({ url: 'https://github.com', token });
@@ -35,17 +38,18 @@ interface GitHubPull {
 export function createGitHubCodeHost(config: HostedCodeHostConfig, deps: HostedCodeHostDeps = {}): CodeHost {
   const url = config.url.replace(/\/+$/, '');
   const apiUrl = config.apiUrl ?? (new URL(url).host === 'github.com' ? 'https://api.github.com' : `${url}/api/v3`);
+  const tokens = tokenSourceOf(config, url, apiUrl, deps);
   const budget = (deps.budgets ?? sharedRateBudgets).for({
     url,
-    token: config.token,
+    identity: tokens.identity,
     limits: { ...GITHUB_RATE_LIMITS, ...config.limits },
   });
   const client = createRestClient({
     hostName: 'GitHub',
     apiUrl,
-    token: config.token,
+    tokens,
+    authorization: (token) => `Bearer ${token}`,
     headers: {
-      Authorization: `Bearer ${config.token}`,
       Accept: 'application/vnd.github+json',
       'X-GitHub-Api-Version': '2022-11-28',
       'User-Agent': 'backbeat',
@@ -53,7 +57,19 @@ export function createGitHubCodeHost(config: HostedCodeHostConfig, deps: HostedC
     budget,
     fetch: deps.fetch,
   });
-  return createHostedCodeHost({ kind: 'github', url, token: config.token, api: githubApi(client) });
+  return createHostedCodeHost({ kind: 'github', url, tokens, api: githubApi(client) });
+}
+
+function tokenSourceOf(
+  config: HostedCodeHostConfig,
+  url: string,
+  apiUrl: string,
+  deps: HostedCodeHostDeps,
+): TokenSource {
+  if (config.githubApp && config.token) throw new Error(`Code host ${url}: give a token or a GitHub App, not both`);
+  if (config.githubApp) return githubAppToken({ ...config.githubApp, apiUrl, fetch: deps.fetch });
+  if (!config.token) throw new Error(`Code host ${url}: a token or a GitHub App is required`);
+  return staticToken(config.token);
 }
 
 function toPull(pull: GitHubPull): PullRequest {

@@ -1,8 +1,10 @@
 import { deleteBranch, type MergeChangeResult, pushBranch } from '../workspace/index.js';
 import type { CiStatus, CodeHost } from './code-host.js';
+import type { GitHubAppCredentials } from './github-app-token.js';
 import { gitAuthEnv, type HostedRepository, hostedRepository } from './hosted-repository.js';
 import type { RateBudgets, RateLimits } from './rate-budget.js';
 import { CodeHostError } from './rest-client.js';
+import type { TokenSource } from './token-source.js';
 
 /**
  * What GitHub and Gitea/Forgejo have in common, written once: branches travel over
@@ -17,7 +19,10 @@ export interface HostedCodeHostConfig {
   url: string;
   /** REST API base; default `https://api.github.com` for github.com, else `<url>/api/v3` (GitHub) or `<url>/api/v1` (Gitea). */
   apiUrl?: string;
-  token: string;
+  /** A fixed token; or, on GitHub only, `githubApp` instead. */
+  token?: string;
+  /** A GitHub App installation whose tokens Backbeat renews itself (GitHub only). */
+  githubApp?: GitHubAppCredentials;
   /** Overrides of the host's rate limits; GitHub's published numbers otherwise. */
   limits?: Partial<RateLimits>;
 }
@@ -77,17 +82,18 @@ export interface HostedCodeHostOptions {
   kind: 'github' | 'gitea';
   /** Web/git base URL, e.g. `https://github.com`. */
   url: string;
-  token: string;
+  tokens: TokenSource;
   api: ForgeApi;
 }
 
 /**
  * @example
- * const host = createHostedCodeHost({ kind: 'github', url: 'https://github.com', token, api: githubApi(client) });
+ * const host = createHostedCodeHost({ kind: 'github', url: 'https://github.com', tokens, api: githubApi(client) });
  */
 export function createHostedCodeHost(options: HostedCodeHostOptions): CodeHost {
   const { api, url } = options;
-  const env = gitAuthEnv(url, options.token);
+  /** Asked for each git command: a GitHub App's token may have been renewed since the last. */
+  const gitEnv = async () => gitAuthEnv(url, await options.tokens.current());
   const repoOf = (repository: string) => hostedRepository(repository, url);
 
   /** The change's pull request if still open, else the open one for the branch. */
@@ -110,7 +116,7 @@ export function createHostedCodeHost(options: HostedCodeHostOptions): CodeHost {
         commit: input.commit,
         branch: input.branch,
         previousCommit: input.previousCommit,
-        env,
+        env: await gitEnv(),
       });
       let pull = await openPull(repo, input.branch, input.change?.number);
       if (!pull) {
@@ -131,7 +137,7 @@ export function createHostedCodeHost(options: HostedCodeHostOptions): CodeHost {
       return { change: { number: pull.number, url: pull.url } };
     },
 
-    gitEnv: () => ({ ...env }),
+    gitEnv,
 
     async ciStatus(input) {
       return api.ciStatus(repoOf(input.repository), input.commit);
@@ -178,7 +184,12 @@ export function createHostedCodeHost(options: HostedCodeHostOptions): CodeHost {
       const repo = repoOf(input.repository);
       const pull = await openPull(repo, input.branch, input.change?.number);
       if (pull) await api.updatePull(repo, pull.number, { state: 'closed' });
-      await deleteBranch({ repoUrl: repo.gitUrl, branch: input.branch, expectedCommit: input.pushedCommit, env });
+      await deleteBranch({
+        repoUrl: repo.gitUrl,
+        branch: input.branch,
+        expectedCommit: input.pushedCommit,
+        env: await gitEnv(),
+      });
     },
   };
 

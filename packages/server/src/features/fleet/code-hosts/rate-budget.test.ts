@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedError } from './code-host.js';
 import { createRateBudget, GITHUB_RATE_LIMITS, RateBudgets, type RateResponse } from './rate-budget.js';
+import { staticToken } from './token-source.js';
 
 const T0 = Date.parse('2025-03-01T10:00:00Z');
 
@@ -138,9 +139,11 @@ describe('rate budgets', () => {
   it('shares one budget per (host URL, token) and keeps other identities apart', () => {
     const c = clock();
     const budgets = new RateBudgets(c.now);
-    const a = budgets.for({ url: 'https://GitHub.com/', token: 'token-a', limits: GITHUB_RATE_LIMITS });
-    expect(budgets.for({ url: 'https://github.com', token: 'token-a', limits: GITHUB_RATE_LIMITS })).toBe(a);
-    expect(budgets.for({ url: 'https://github.com', token: 'token-b', limits: GITHUB_RATE_LIMITS })).not.toBe(a);
-    expect(budgets.for({ url: 'https://git.example.com', token: 'token-a', limits: GITHUB_RATE_LIMITS })).not.toBe(a);
+    const [a1, b] = [staticToken('token-a').identity, staticToken('token-b').identity];
+    const a = budgets.for({ url: 'https://GitHub.com/', identity: a1, limits: GITHUB_RATE_LIMITS });
+    expect(budgets.for({ url: 'https://github.com', identity: a1, limits: GITHUB_RATE_LIMITS })).toBe(a);
+    expect(budgets.for({ url: 'https://github.com', identity: b, limits: GITHUB_RATE_LIMITS })).not.toBe(a);
+    expect(budgets.for({ url: 'https://git.example.com', identity: a1, limits: GITHUB_RATE_LIMITS })).not.toBe(a);
+    expect(a1).not.toContain('token-a');
   });
 });

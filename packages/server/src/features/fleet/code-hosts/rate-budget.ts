@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { RateLimitedError } from './code-host.js';
 
 /**
@@ -170,20 +169,20 @@ class SlidingWindow {
 }
 
 /**
- * The process's budgets, one per (host base URL, identity). The identity is a hash
- * of the token, so the token itself is not kept as a key.
+ * The process's budgets, one per (host base URL, identity). The identity is a token
+ * source's (a hash of a fixed token, or a GitHub App's installation), so no secret is
+ * kept as a key.
  *
  * @example
- * const budget = sharedRateBudgets.for({ url: 'https://github.com', token, limits: GITHUB_RATE_LIMITS });
+ * const budget = sharedRateBudgets.for({ url: 'https://github.com', identity: tokens.identity, limits: GITHUB_RATE_LIMITS });
  */
 export class RateBudgets {
   private readonly budgets = new Map<string, RateBudget>();
 
   constructor(private readonly now?: () => number) {}
 
-  for(input: { url: string; token: string; limits: RateLimits }): RateBudget {
-    const identity = createHash('sha256').update(input.token).digest('hex').slice(0, 24);
-    const key = `${input.url.replace(/\/+$/, '').toLowerCase()}\n${identity}`;
+  for(input: { url: string; identity: string; limits: RateLimits }): RateBudget {
+    const key = `${input.url.replace(/\/+$/, '').toLowerCase()}\n${input.identity}`;
     let budget = this.budgets.get(key);
     if (!budget) {
       budget = createRateBudget({ limits: input.limits, now: this.now });

@@ -1,4 +1,5 @@
 import type { RateBudget } from './rate-budget.js';
+import type { TokenSource } from './token-source.js';
 
 /**
  * The small REST client both hosted code hosts share: every request draws from the
@@ -42,8 +43,10 @@ export interface RestClientOptions {
   /** Shown in errors: `GitHub`, `Gitea`. */
   hostName: string;
   apiUrl: string;
-  token: string;
-  /** Headers on every request, the authorization among them. */
+  tokens: TokenSource;
+  /** The Authorization header for a token, e.g. `Bearer <token>`. */
+  authorization: (token: string) => string;
+  /** Other headers on every request. */
   headers: Record<string, string>;
   budget: RateBudget;
   timeoutMs?: number;
@@ -54,23 +57,25 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * @example
- * const client = createRestClient({ hostName: 'GitHub', apiUrl, token, headers, budget });
+ * const client = createRestClient({ hostName: 'GitHub', apiUrl, tokens, authorization: (t) => `Bearer ${t}`, headers, budget });
  * const { data } = await client.get<{ number: number }[]>('/repos/org/web/pulls?state=open', { repo: 'org/web' });
  */
 export function createRestClient(options: RestClientOptions): RestClient {
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
-  const scrub = (text: string) => (options.token ? text.split(options.token).join('[token]') : text);
 
   async function call<T>(method: string, path: string, request: RestRequest): Promise<RestResponse<T>> {
     options.budget.acquire(method === 'GET' ? 'read' : 'content');
     const what = `${options.hostName} ${method} ${path.split('?')[0]} for ${request.repo}`;
+    const token = await options.tokens.current();
+    const scrub = (text: string) => (token ? text.split(token).join('[token]') : text);
     let response: Response;
     try {
       response = await doFetch(`${apiUrl}${path}`, {
         method,
         headers: {
           ...options.headers,
+          Authorization: options.authorization(token),
           ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
         },
         body: request.body !== undefined ? JSON.stringify(request.body) : undefined,

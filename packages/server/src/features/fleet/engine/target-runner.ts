@@ -168,7 +168,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
   }
 
   /** Credentials a hosted code host gives git (as environment variables) to fetch private repositories. */
-  function gitEnvFor(repository: string): Record<string, string> | undefined {
+  async function gitEnvFor(repository: string): Promise<Record<string, string> | undefined> {
     return codeHosts.forRepository(repository).gitEnv?.();
   }
 
@@ -187,7 +187,9 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const attempt = target.attempts + 1;
     await store.patchTarget(target.id, { attempts: attempt });
     await withRetries({ ...target, attempts: attempt }, context, ['pending'], PLAN_TARGET_JOB, async () => {
-      const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
+      const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, {
+        env: await gitEnvFor(target.repository),
+      });
       const base = await resolveBase(mirrorDir);
       const entity = await entityOf(target.entity_ref);
       // One cat-file process serves the manifests and the in-memory plan; a cached
@@ -662,7 +664,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const local = mirrorDirFor(mirrorsDir, target.repository);
     if (hasLooseObject(local, commit)) return local;
     if (existsSync(join(local, 'HEAD')) && (await hasCommit(local))) return local;
-    const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: gitEnvFor(target.repository) });
+    const { mirrorDir } = await syncMirror(target.repository, mirrorsDir, { env: await gitEnvFor(target.repository) });
     if (await hasCommit(mirrorDir)) return mirrorDir;
     const recreated = await recreateCommit({
       mirrorDir,

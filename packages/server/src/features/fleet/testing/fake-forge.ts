@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit } from '../../../platform/git/index.js';
 import { createTestRepo } from '../../../platform/git/testing/test-repo.js';
+import type { FakeGitHubApp } from './fake-github-app.js';
 
 /**
  * A loopback code host for tests: the subset of GitHub's REST API (under `/api/v3`)
@@ -103,6 +104,8 @@ export interface FakeForgeOptions {
   anonymousRead?: boolean;
   /** A CI that reports `success` for every commit no test gave statuses to. */
   passingCi?: boolean;
+  /** A GitHub App whose installation tokens are accepted besides `token`. */
+  githubApp?: FakeGitHubApp;
 }
 
 /**
@@ -321,9 +324,11 @@ export async function startFakeForge(options: FakeForgeOptions = {}): Promise<Fa
     throw new HttpError(404, `No route ${route}`);
   }
 
+  const accepted = (candidate: string) => candidate === token || (options.githubApp?.accepts(candidate) ?? false);
+
   function authorizedApi(req: IncomingMessage): boolean {
-    const header = req.headers.authorization ?? '';
-    return header === `Bearer ${token}` || header === `token ${token}`;
+    const match = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '');
+    return match !== null && accepted(match[1] as string);
   }
 
   function authorizedGit(req: IncomingMessage): boolean {
@@ -332,7 +337,7 @@ export async function startFakeForge(options: FakeForgeOptions = {}): Promise<Fa
     const [user, password] = Buffer.from(match[1] as string, 'base64')
       .toString('utf8')
       .split(':');
-    return password === token || user === token;
+    return accepted(password ?? '') || accepted(user ?? '');
   }
 
   function serveGit(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -412,6 +417,11 @@ export async function startFakeForge(options: FakeForgeOptions = {}): Promise<Fa
       res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
       res.end(data === undefined ? '' : JSON.stringify(data));
     };
+    const appTokenRequest = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(apiMatch[2] as string);
+    if (options.githubApp && flavour === 'github' && req.method === 'POST' && appTokenRequest) {
+      send(...options.githubApp.issue(appTokenRequest[1] as string, req.headers.authorization));
+      return;
+    }
     if (!authorizedApi(req)) {
       send(401, { message: 'Bad credentials' });
       return;
