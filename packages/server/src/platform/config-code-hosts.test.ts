@@ -87,11 +87,24 @@ describe('code hosts in the config file', () => {
     expect(
       withFile(
         {
-          codeHosts: [{ type: 'github', url: 'https://github.com', githubApp: { appId: 1, privateKeyEnv: 'K' } }],
+          codeHosts: [
+            {
+              type: 'github',
+              url: 'https://github.com',
+              githubApp: { appId: 1, installationId: 'abc', privateKeyEnv: 'K' },
+            },
+          ],
         },
         { K: pem },
       ),
-    ).toThrow(/githubApp\.installationId is required/);
+    ).toThrow(/githubApp\.installationId must be the App's number/);
+    const anyInstallation = withFile(
+      {
+        codeHosts: [{ type: 'github', url: 'https://github.com', githubApp: { appId: 'Iv23li', privateKeyEnv: 'K' } }],
+      },
+      { K: pem },
+    );
+    expect(anyInstallation().codeHosts[0]?.githubApp).toEqual({ appId: 'Iv23li', privateKey: pem });
     expect(
       withFile(
         { codeHosts: [{ type: 'gitea', url: 'https://g.example', githubApp: { ...app, privateKeyEnv: 'K' } }] },

@@ -42,8 +42,9 @@ export interface Config {
    * "limits"?: { "requestsPerHour", "contentPerMinute", "contentPerHour" } }`. The token
    * comes from the environment variable named by `tokenEnv`, never from the file. A
    * GitHub host may authenticate as a GitHub App instead: `"githubApp": { "appId",
-   * "installationId", "privateKeyEnv" | "privateKeyFile" }` (the PEM key from an
-   * environment variable, or a file relative to the config file).
+   * "installationId"?, "privateKeyEnv" | "privateKeyFile" }` (the PEM key from an
+   * environment variable, or a file relative to the config file; without
+   * `installationId`, each repository owner's installation is looked up).
    */
   codeHosts: CodeHostSettings[];
 }
@@ -56,7 +57,7 @@ export interface CodeHostSettings {
   /** REST API base; defaults per type (see the fleet code hosts). */
   apiUrl?: string;
   token?: string;
-  githubApp?: { appId: string; installationId: string; privateKey: string };
+  githubApp?: { appId: string; installationId?: string; privateKey: string };
   limits?: { requestsPerHour?: number; contentPerMinute?: number; contentPerHour?: number };
 }
 
@@ -193,8 +194,8 @@ function parseGitHubApp(raw: unknown, env: NodeJS.ProcessEnv, file: string, at: 
   const app = raw as Record<string, unknown>;
   const id = (field: 'appId' | 'installationId') => {
     const value = app[field];
-    if ((typeof value !== 'string' && typeof value !== 'number') || String(value).trim() === '') {
-      throw new Error(`${at}.${field} is required`);
+    if (!/^\d+$/.test(String(value ?? '')) && !(field === 'appId' && /^Iv[\w.]+$/.test(String(value)))) {
+      throw new Error(`${at}.${field} must be the App's number${field === 'appId' ? ' or client id' : ''}`);
     }
     return String(value);
   };
@@ -209,7 +210,11 @@ function parseGitHubApp(raw: unknown, env: NodeJS.ProcessEnv, file: string, at: 
   } else {
     throw new Error(`${at} needs privateKeyEnv or privateKeyFile`);
   }
-  return { appId: id('appId'), installationId: id('installationId'), privateKey };
+  return {
+    appId: id('appId'),
+    ...(app.installationId !== undefined ? { installationId: id('installationId') } : {}),
+    privateKey,
+  };
 }
 
 function parsePort(value: string, name: string): number {

@@ -79,7 +79,7 @@ export interface CodeHost {
    * repositories): its credentials as git config in the environment, never in a URL
    * or argument. Absent on hosts that need none.
    */
-  gitEnv?(): Promise<Record<string, string>>;
+  gitEnv?(repository: string): Promise<Record<string, string>>;
 }
 
 /** Picks the code host serving a repository (by its URL's host; local paths and unknown hosts use `git`). */

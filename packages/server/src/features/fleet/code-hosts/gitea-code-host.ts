@@ -41,19 +41,16 @@ export function createGiteaCodeHost(config: HostedCodeHostConfig, deps: HostedCo
   const url = config.url.replace(/\/+$/, '');
   if (config.githubApp) throw new Error(`Code host ${url}: a GitHub App authenticates on GitHub only`);
   if (!config.token) throw new Error(`Code host ${url}: a token is required`);
-  const tokens = staticToken(config.token);
-  const budget = (deps.budgets ?? sharedRateBudgets).for({
-    url,
-    identity: tokens.identity,
-    limits: { ...GITHUB_RATE_LIMITS, ...config.limits },
-  });
+  const token = staticToken(config.token);
+  const tokens = async () => token;
+  const limits = { ...GITHUB_RATE_LIMITS, ...config.limits };
   const client = createRestClient({
     hostName: 'Gitea',
     apiUrl: config.apiUrl ?? `${url}/api/v1`,
     tokens,
     authorization: (token) => `token ${token}`,
     headers: { Accept: 'application/json', 'User-Agent': 'backbeat' },
-    budget,
+    budgetOf: (identity) => (deps.budgets ?? sharedRateBudgets).for({ url, identity, limits }),
     fetch: deps.fetch,
   });
   const log = deps.log ?? (() => {});

@@ -88,7 +88,7 @@ describe('GitHub App installation tokens', () => {
       'GitHub App 9 (installation 1): the installation token request failed: HTTP 404 (Integration not found)',
     );
     expect(() => githubAppToken({ apiUrl: API, appId: '9', installationId: '1', privateKey: 'not a key' })).toThrow(
-      /GitHub App 9 \(installation 1\): the private key is not a PEM key/,
+      /GitHub App 9: the private key is not a PEM key/,
     );
     expect(() => githubAppToken({ apiUrl: API, appId: '9', installationId: 'x', privateKey: PEM })).toThrow(
       /installationId must be a number/,
@@ -142,7 +142,7 @@ describe('a GitHub code host authenticated as an App, against the fake forge', (
     expect(await forge.branchCommit('org/app-service', 'backbeat/bump-log-lib')).toBe(commit);
     // One token for the push and every REST call after it.
     expect(app.issued).toBe(1);
-    const env = (await host.gitEnv?.()) ?? {};
+    const env = (await host.gitEnv?.(repoUrl)) ?? {};
     expect(JSON.stringify(env)).not.toContain(forge.token);
     const mirror = join(work, 'mirror.git');
     await runGit(['clone', '--mirror', '--quiet', repoUrl, mirror], { env });
@@ -156,6 +156,48 @@ describe('a GitHub code host authenticated as an App, against the fake forge', (
       },
       { budgets: new RateBudgets() },
     );
-    await expect(stranger.gitEnv?.()).rejects.toThrow(/GitHub App 4242 \(installation 77\).*HTTP 401/);
+    await expect(stranger.gitEnv?.(repoUrl)).rejects.toThrow(/GitHub App 4242 \(installation 77\).*HTTP 401/);
+  });
+});
+
+describe('a GitHub App installed on several organisations', () => {
+  let forge: FakeForge;
+  let app: FakeGitHubApp;
+
+  beforeAll(async () => {
+    app = createFakeGitHubApp({ installations: { org: '77', labs: '78' } });
+    forge = await startFakeForge({ githubApp: app });
+  });
+  afterAll(async () => {
+    await forge.dispose();
+  });
+
+  it("finds each owner's installation once, and says which repository it is not installed on", async () => {
+    const host = createGitHubCodeHost(
+      { url: forge.url, apiUrl: forge.githubApiUrl, githubApp: { appId: app.appId, privateKey: app.privateKey } },
+      { budgets: new RateBudgets() },
+    );
+    const urls = await Promise.all(
+      ['org/one', 'org/two', 'labs/three'].map((name) => forge.createRepository(name, { 'README.md': name })),
+    );
+    const tempDir = mkdtempSync(join(tmpdir(), 'backbeat-app-'));
+    try {
+      for (const [i, url] of urls.entries()) {
+        // The fake forge takes a token only on its own installation's repositories, as GitHub does.
+        await runGit(['clone', '--mirror', '--quiet', url, join(tempDir, `${i}.git`)], {
+          env: (await host.gitEnv?.(url)) ?? {},
+        });
+      }
+    } finally {
+      rmSync(tempDir, { recursive: true, force: true });
+    }
+    expect(app.issued).toBe(2);
+    const lookups = forge.requests.filter((r) => r.path.endsWith('/installation'));
+    expect(lookups.map((r) => r.path)).toEqual(['/repos/org/one/installation', '/repos/labs/three/installation']);
+
+    const elsewhere = await forge.createRepository('strangers/four', { 'README.md': 'four' });
+    await expect(host.gitEnv?.(elsewhere)).rejects.toThrow(
+      'GitHub App 4242: finding its installation on strangers/four failed: HTTP 404 (Not Found)',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { CodeHost } from './code-host.js';
-import { githubAppToken } from './github-app-token.js';
+import { githubAppInstallations } from './github-app-token.js';
 import {
   type CiState,
   combineStates,
@@ -12,7 +12,7 @@ import {
 import type { HostedRepository } from './hosted-repository.js';
 import { GITHUB_RATE_LIMITS, sharedRateBudgets } from './rate-budget.js';
 import { createRestClient, type RestClient } from './rest-client.js';
-import { staticToken, type TokenSource } from './token-source.js';
+import { staticToken, type TokenSources } from './token-source.js';
 
 interface GitHubPull {
   number: number;
@@ -38,12 +38,8 @@ interface GitHubPull {
 export function createGitHubCodeHost(config: HostedCodeHostConfig, deps: HostedCodeHostDeps = {}): CodeHost {
   const url = config.url.replace(/\/+$/, '');
   const apiUrl = config.apiUrl ?? (new URL(url).host === 'github.com' ? 'https://api.github.com' : `${url}/api/v3`);
-  const tokens = tokenSourceOf(config, url, apiUrl, deps);
-  const budget = (deps.budgets ?? sharedRateBudgets).for({
-    url,
-    identity: tokens.identity,
-    limits: { ...GITHUB_RATE_LIMITS, ...config.limits },
-  });
+  const tokens = tokenSourcesOf(config, url, apiUrl, deps);
+  const limits = { ...GITHUB_RATE_LIMITS, ...config.limits };
   const client = createRestClient({
     hostName: 'GitHub',
     apiUrl,
@@ -54,22 +50,23 @@ export function createGitHubCodeHost(config: HostedCodeHostConfig, deps: HostedC
       'X-GitHub-Api-Version': '2022-11-28',
       'User-Agent': 'backbeat',
     },
-    budget,
+    budgetOf: (identity) => (deps.budgets ?? sharedRateBudgets).for({ url, identity, limits }),
     fetch: deps.fetch,
   });
   return createHostedCodeHost({ kind: 'github', url, tokens, api: githubApi(client) });
 }
 
-function tokenSourceOf(
+function tokenSourcesOf(
   config: HostedCodeHostConfig,
   url: string,
   apiUrl: string,
   deps: HostedCodeHostDeps,
-): TokenSource {
+): TokenSources {
   if (config.githubApp && config.token) throw new Error(`Code host ${url}: give a token or a GitHub App, not both`);
-  if (config.githubApp) return githubAppToken({ ...config.githubApp, apiUrl, fetch: deps.fetch });
+  if (config.githubApp) return githubAppInstallations({ ...config.githubApp, apiUrl, fetch: deps.fetch });
   if (!config.token) throw new Error(`Code host ${url}: a token or a GitHub App is required`);
-  return staticToken(config.token);
+  const token = staticToken(config.token);
+  return async () => token;
 }
 
 function toPull(pull: GitHubPull): PullRequest {

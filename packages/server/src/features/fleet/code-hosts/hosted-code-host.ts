@@ -4,7 +4,7 @@ import type { GitHubAppCredentials } from './github-app-token.js';
 import { gitAuthEnv, type HostedRepository, hostedRepository } from './hosted-repository.js';
 import type { RateBudgets, RateLimits } from './rate-budget.js';
 import { CodeHostError } from './rest-client.js';
-import type { TokenSource } from './token-source.js';
+import type { TokenSources } from './token-source.js';
 
 /**
  * What GitHub and Gitea/Forgejo have in common, written once: branches travel over
@@ -82,7 +82,7 @@ export interface HostedCodeHostOptions {
   kind: 'github' | 'gitea';
   /** Web/git base URL, e.g. `https://github.com`. */
   url: string;
-  tokens: TokenSource;
+  tokens: TokenSources;
   api: ForgeApi;
 }
 
@@ -92,9 +92,10 @@ export interface HostedCodeHostOptions {
  */
 export function createHostedCodeHost(options: HostedCodeHostOptions): CodeHost {
   const { api, url } = options;
-  /** Asked for each git command: a GitHub App's token may have been renewed since the last. */
-  const gitEnv = async () => gitAuthEnv(url, await options.tokens.current());
   const repoOf = (repository: string) => hostedRepository(repository, url);
+  /** Asked for each git command: a GitHub App's token may have been renewed since the last. */
+  const gitEnvOf = async (repo: HostedRepository) =>
+    gitAuthEnv(url, await (await options.tokens(repo.fullName)).current());
 
   /** The change's pull request if still open, else the open one for the branch. */
   async function openPull(repo: HostedRepository, branch: string, number: number | undefined) {
@@ -116,7 +117,7 @@ export function createHostedCodeHost(options: HostedCodeHostOptions): CodeHost {
         commit: input.commit,
         branch: input.branch,
         previousCommit: input.previousCommit,
-        env: await gitEnv(),
+        env: await gitEnvOf(repo),
       });
       let pull = await openPull(repo, input.branch, input.change?.number);
       if (!pull) {
@@ -137,7 +138,7 @@ export function createHostedCodeHost(options: HostedCodeHostOptions): CodeHost {
       return { change: { number: pull.number, url: pull.url } };
     },
 
-    gitEnv,
+    gitEnv: (repository) => gitEnvOf(repoOf(repository)),
 
     async ciStatus(input) {
       return api.ciStatus(repoOf(input.repository), input.commit);
@@ -188,7 +189,7 @@ export function createHostedCodeHost(options: HostedCodeHostOptions): CodeHost {
         repoUrl: repo.gitUrl,
         branch: input.branch,
         expectedCommit: input.pushedCommit,
-        env: await gitEnv(),
+        env: await gitEnvOf(repo),
       });
     },
   };

@@ -286,7 +286,7 @@ describe.each(['github', 'gitea'] as const)('%s code host against the fake forge
       /401|Authentication failed/,
     );
     const good = hostFor(flavour);
-    await runGit(['clone', '--mirror', '--quiet', repo.url, mirror], { env: (await good.gitEnv?.()) ?? {} });
+    await runGit(['clone', '--mirror', '--quiet', repo.url, mirror], { env: (await good.gitEnv?.(repo.url)) ?? {} });
     expect((await runGit(['--git-dir', mirror, 'rev-parse', 'main'])).stdout.toString('utf8').trim()).toBe(plan.base);
 
     const apiError = await ciOf(host)({ repository: repo.url, commit: plan.commit }).then(

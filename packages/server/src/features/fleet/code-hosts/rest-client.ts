@@ -1,5 +1,5 @@
 import type { RateBudget } from './rate-budget.js';
-import type { TokenSource } from './token-source.js';
+import type { TokenSources } from './token-source.js';
 
 /**
  * The small REST client both hosted code hosts share: every request draws from the
@@ -43,12 +43,14 @@ export interface RestClientOptions {
   /** Shown in errors: `GitHub`, `Gitea`. */
   hostName: string;
   apiUrl: string;
-  tokens: TokenSource;
+  /** The credential for a request's repository. */
+  tokens: TokenSources;
   /** The Authorization header for a token, e.g. `Bearer <token>`. */
   authorization: (token: string) => string;
   /** Other headers on every request. */
   headers: Record<string, string>;
-  budget: RateBudget;
+  /** The rate budget of a credential's identity. */
+  budgetOf: (identity: string) => RateBudget;
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -57,7 +59,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * @example
- * const client = createRestClient({ hostName: 'GitHub', apiUrl, tokens, authorization: (t) => `Bearer ${t}`, headers, budget });
+ * const client = createRestClient({ hostName: 'GitHub', apiUrl, tokens, authorization: (t) => `Bearer ${t}`, headers, budgetOf });
  * const { data } = await client.get<{ number: number }[]>('/repos/org/web/pulls?state=open', { repo: 'org/web' });
  */
 export function createRestClient(options: RestClientOptions): RestClient {
@@ -65,9 +67,11 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const doFetch = options.fetch ?? fetch;
 
   async function call<T>(method: string, path: string, request: RestRequest): Promise<RestResponse<T>> {
-    options.budget.acquire(method === 'GET' ? 'read' : 'content');
+    const source = await options.tokens(request.repo);
+    const budget = options.budgetOf(source.identity);
+    budget.acquire(method === 'GET' ? 'read' : 'content');
     const what = `${options.hostName} ${method} ${path.split('?')[0]} for ${request.repo}`;
-    const token = await options.tokens.current();
+    const token = await source.current();
     const scrub = (text: string) => (token ? text.split(token).join('[token]') : text);
     let response: Response;
     try {
@@ -87,7 +91,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       throw new CodeHostError(scrub(`${what} could not reach ${apiUrl}: ${cause}`), undefined);
     }
     const text = await response.text();
-    const limited = options.budget.observe({ status: response.status, headers: response.headers, body: text });
+    const limited = budget.observe({ status: response.status, headers: response.headers, body: text });
     if (limited) throw limited;
     if (!response.ok && !request.accept?.includes(response.status)) {
       throw new CodeHostError(scrub(`${what} failed: HTTP ${response.status}${hostMessage(text)}`), response.status);

@@ -17,6 +17,13 @@ export interface TokenSource {
 }
 
 /**
+ * The token source for a repository (`owner/name`): the same one for every
+ * repository with a fixed token; a GitHub App without a configured installation finds
+ * the installation of each repository's owner.
+ */
+export type TokenSources = (fullName: string) => Promise<TokenSource>;
+
+/**
  * A token that never changes.
  *
  * @example

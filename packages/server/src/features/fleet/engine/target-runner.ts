@@ -169,7 +169,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   /** Credentials a hosted code host gives git (as environment variables) to fetch private repositories. */
   async function gitEnvFor(repository: string): Promise<Record<string, string> | undefined> {
-    return codeHosts.forRepository(repository).gitEnv?.();
+    return codeHosts.forRepository(repository).gitEnv?.(repository);
   }
 
   async function enqueue(job: string, targetId: string, runAt?: Date, extra: { reason?: string } = {}): Promise<void> {

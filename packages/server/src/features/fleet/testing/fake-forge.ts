@@ -324,20 +324,23 @@ export async function startFakeForge(options: FakeForgeOptions = {}): Promise<Fa
     throw new HttpError(404, `No route ${route}`);
   }
 
-  const accepted = (candidate: string) => candidate === token || (options.githubApp?.accepts(candidate) ?? false);
+  /** The forge's token anywhere; an App's installation token only on its own account's repositories. */
+  const accepted = (candidate: string, owner: string | undefined) =>
+    candidate === token || (options.githubApp?.accepts(candidate, owner) ?? false);
 
-  function authorizedApi(req: IncomingMessage): boolean {
+  function authorizedApi(req: IncomingMessage, path: string): boolean {
     const match = /^(?:Bearer|token) (.+)$/.exec(req.headers.authorization ?? '');
-    return match !== null && accepted(match[1] as string);
+    const owner = /^\/repos\/([^/]+)\//.exec(path)?.[1];
+    return match !== null && accepted(match[1] as string, owner);
   }
 
-  function authorizedGit(req: IncomingMessage): boolean {
+  function authorizedGit(req: IncomingMessage, owner: string): boolean {
     const match = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
     if (!match) return false;
     const [user, password] = Buffer.from(match[1] as string, 'base64')
       .toString('utf8')
       .split(':');
-    return accepted(password ?? '') || accepted(user ?? '');
+    return accepted(password ?? '', owner) || accepted(user ?? '', owner);
   }
 
   function serveGit(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -347,7 +350,7 @@ export async function startFakeForge(options: FakeForgeOptions = {}): Promise<Fa
       return;
     }
     const reading = url.searchParams.get('service') === 'git-upload-pack' || m[3] === 'git-upload-pack';
-    if (!authorizedGit(req) && !(options.anonymousRead && reading)) {
+    if (!authorizedGit(req, m[1] as string) && !(options.anonymousRead && reading)) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="fake forge"' }).end('token required');
       return;
     }
@@ -417,12 +420,18 @@ export async function startFakeForge(options: FakeForgeOptions = {}): Promise<Fa
       res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
       res.end(data === undefined ? '' : JSON.stringify(data));
     };
-    const appTokenRequest = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(apiMatch[2] as string);
+    const path = apiMatch[2] as string;
+    const appTokenRequest = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
     if (options.githubApp && flavour === 'github' && req.method === 'POST' && appTokenRequest) {
       send(...options.githubApp.issue(appTokenRequest[1] as string, req.headers.authorization));
       return;
     }
-    if (!authorizedApi(req)) {
+    const installationLookup = /^\/repos\/([^/]+)\/[^/]+\/installation$/.exec(path);
+    if (options.githubApp && flavour === 'github' && req.method === 'GET' && installationLookup) {
+      send(...options.githubApp.installationOn(installationLookup[1] as string, req.headers.authorization));
+      return;
+    }
+    if (!authorizedApi(req, path)) {
       send(401, { message: 'Bad credentials' });
       return;
     }

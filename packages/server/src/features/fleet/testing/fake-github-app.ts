@@ -8,28 +8,33 @@ import { generateKeyPairSync, randomBytes, verify } from 'node:crypto';
  */
 export interface FakeGitHubApp {
   appId: string;
+  /** The installation on the first account. */
   installationId: string;
   /** PEM, for the code host's configuration. */
   privateKey: string;
   /** Answers `POST /app/installations/{id}/access_tokens`. */
   issue(installationId: string, authorization: string | undefined): [number, unknown];
-  /** Whether a token is one this App issued and it has not expired. */
-  accepts(token: string): boolean;
+  /** Answers `GET /repos/{owner}/{repo}/installation`. */
+  installationOn(owner: string, authorization: string | undefined): [number, unknown];
+  /** Whether a token is one this App issued for an installation on `owner` and it has not expired. */
+  accepts(token: string, owner?: string): boolean;
   /** How many installation tokens were issued. */
   readonly issued: number;
 }
 
 /**
  * @example
- * const app = createFakeGitHubApp({ tokenLifetimeSeconds: 2 });
+ * const app = createFakeGitHubApp({ installations: { org: '77', labs: '78' } });
  * const forge = await startFakeForge({ githubApp: app });
  */
-export function createFakeGitHubApp(options: { tokenLifetimeSeconds?: number } = {}): FakeGitHubApp {
+export function createFakeGitHubApp(
+  options: { tokenLifetimeSeconds?: number; installations?: Record<string, string> } = {},
+): FakeGitHubApp {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const appId = '4242';
-  const installationId = '77';
+  const installations = options.installations ?? { org: '77' };
   const lifetimeMs = (options.tokenLifetimeSeconds ?? 3600) * 1000;
-  const tokens = new Map<string, number>();
+  const tokens = new Map<string, { expiresAt: number; installationId: string }>();
   let issued = 0;
 
   function jwtProblem(authorization: string | undefined): string | undefined {
@@ -54,21 +59,28 @@ export function createFakeGitHubApp(options: { tokenLifetimeSeconds?: number } =
 
   return {
     appId,
-    installationId,
+    installationId: Object.values(installations)[0] as string,
     privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
     issue(id, authorization) {
       const problem = jwtProblem(authorization);
       if (problem) return [401, { message: problem }];
-      if (id !== installationId) return [404, { message: 'Not Found' }];
+      if (!Object.values(installations).includes(id)) return [404, { message: 'Not Found' }];
       const token = `ghs_fake${randomBytes(12).toString('hex')}`;
       const expiresAt = Date.now() + lifetimeMs;
-      tokens.set(token, expiresAt);
+      tokens.set(token, { expiresAt, installationId: id });
       issued++;
       return [201, { token, expires_at: new Date(expiresAt).toISOString() }];
     },
-    accepts(token) {
-      const expiresAt = tokens.get(token);
-      return expiresAt !== undefined && expiresAt > Date.now();
+    installationOn(owner, authorization) {
+      const problem = jwtProblem(authorization);
+      if (problem) return [401, { message: problem }];
+      const id = installations[owner];
+      return id ? [200, { id: Number(id), account: { login: owner } }] : [404, { message: 'Not Found' }];
+    },
+    accepts(token, owner) {
+      const held = tokens.get(token);
+      if (!held || held.expiresAt <= Date.now()) return false;
+      return owner === undefined || installations[owner] === held.installationId;
     },
     get issued() {
       return issued;
