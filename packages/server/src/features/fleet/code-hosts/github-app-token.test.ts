@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../../platform/git/index.js';
 import { type FakeForge, startFakeForge } from '../testing/fake-forge.js';
 import { createFakeGitHubApp, type FakeGitHubApp } from '../testing/fake-github-app.js';
-import { githubAppToken } from './github-app-token.js';
+import { githubAppInstallations, githubAppToken } from './github-app-token.js';
 import { createGitHubCodeHost } from './github-code-host.js';
 import { gitAuthEnv } from './hosted-repository.js';
 import { RateBudgets } from './rate-budget.js';
@@ -199,5 +199,27 @@ describe('a GitHub App installed on several organisations', () => {
     await expect(host.gitEnv?.(elsewhere)).rejects.toThrow(
       'GitHub App 4242: finding its installation on strangers/four failed: HTTP 404 (Not Found)',
     );
+  });
+
+  it('finds a new installation when the old one is gone and its token ran out', async () => {
+    const shortLived = createFakeGitHubApp({ installations: { team: '90' }, tokenLifetimeSeconds: 301 });
+    const own = await startFakeForge({ githubApp: shortLived });
+    try {
+      const tokensFor = githubAppInstallations({
+        apiUrl: own.githubApiUrl,
+        appId: shortLived.appId,
+        privateKey: shortLived.privateKey,
+      });
+      const first = await (await tokensFor('team/five')).current();
+      expect(shortLived.accepts(first, 'team')).toBe(true);
+      // Uninstalled and installed again; the held token is within five minutes of its end.
+      shortLived.install('team', '91');
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      await expect((await tokensFor('team/five')).current()).rejects.toThrow(/installation 90.*HTTP 404/);
+      const renewed = await (await tokensFor('team/five')).current();
+      expect(shortLived.accepts(renewed, 'team')).toBe(true);
+    } finally {
+      await own.dispose();
+    }
   });
 });

@@ -165,11 +165,23 @@ export function githubAppInstallations(options: GitHubAppOptions & { installatio
           `${app.who}: finding its installation on ${fullName}`,
           200,
         )
-        .then((installation) => installationToken(app, String(installation.id)));
+        .then((installation) => forgetWhenGone(installationToken(app, String(installation.id)), owner));
       // A failed lookup (not installed yet, GitHub away) is asked again next time.
       source.catch(() => byOwner.delete(owner));
       byOwner.set(owner, source);
     }
     return source;
   };
+
+  /** An installation that is gone (the App was uninstalled, perhaps installed again under a new id) is looked up afresh. */
+  function forgetWhenGone(source: TokenSource, owner: string): TokenSource {
+    return {
+      identity: source.identity,
+      current: () =>
+        source.current().catch((error: unknown) => {
+          if (error instanceof CodeHostError && error.status === 404) byOwner.delete(owner);
+          throw error;
+        }),
+    };
+  }
 }

@@ -18,6 +18,8 @@ export interface FakeGitHubApp {
   installationOn(owner: string, authorization: string | undefined): [number, unknown];
   /** Whether a token is one this App issued for an installation on `owner` and it has not expired. */
   accepts(token: string, owner?: string): boolean;
+  /** Installs the App on `owner` under `installationId`, replacing an earlier installation there. */
+  install(owner: string, installationId: string): void;
   /** How many installation tokens were issued. */
   readonly issued: number;
 }
@@ -32,7 +34,7 @@ export function createFakeGitHubApp(
 ): FakeGitHubApp {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const appId = '4242';
-  const installations = options.installations ?? { org: '77' };
+  const installations = { ...(options.installations ?? { org: '77' }) };
   const lifetimeMs = (options.tokenLifetimeSeconds ?? 3600) * 1000;
   const tokens = new Map<string, { expiresAt: number; installationId: string }>();
   let issued = 0;
@@ -81,6 +83,9 @@ export function createFakeGitHubApp(
       const held = tokens.get(token);
       if (!held || held.expiresAt <= Date.now()) return false;
       return owner === undefined || installations[owner] === held.installationId;
+    },
+    install(owner, id) {
+      installations[owner] = id;
     },
     get issued() {
       return issued;
