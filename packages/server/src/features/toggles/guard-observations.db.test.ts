@@ -60,14 +60,7 @@ describe('guard observations', () => {
       entityRef: 'component:checkout',
     });
     await server.api('POST', '/api/toggles/projects/checkout/flags', { name: 'new-cart' });
-    clientToken = (
-      await server.api('POST', '/api/toggles/tokens', {
-        name: 'checkout-backend',
-        type: 'client',
-        project: 'checkout',
-        environment: 'production',
-      })
-    ).body.token;
+    clientToken = await server.clientToken('checkout', 'checkout-backend');
     const created = await server.api('POST', `${env}/plans`, {
       milestones: [5, 25, 50],
       guards: [

@@ -35,14 +35,7 @@ describe('kill switch over the stream', () => {
     await server.api('POST', '/api/toggles/projects', { key: 'checkout', name: 'Checkout' });
     await server.api('POST', '/api/toggles/projects/checkout/flags', { name: 'new-cart' });
     await server.api('POST', '/api/toggles/projects/checkout/flags/new-cart/environments/production/on');
-    token = (
-      await server.api('POST', '/api/toggles/tokens', {
-        name: 'stream',
-        type: 'client',
-        project: 'checkout',
-        environment: 'production',
-      })
-    ).body.token;
+    token = await server.clientToken('checkout', 'stream');
   });
   afterAll(async () => {
     await server?.close();

@@ -569,8 +569,9 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     if (!codeHosts.forRepository(target.repository).mergesUnpublished) return false;
     if (!policy.enabled || policy.requireApproval || policy.requireChecks || shift.state !== 'active') return false;
     if (!isWithinWindow(spec.spec.rollout.mergeWindow, new Date())) return false;
-    if (await checksToRun(target, mirrorDir)) return false;
-    return (await automergeHold(target, policy)) === undefined;
+    const entity = await entityOf(target.entity_ref);
+    if (await checksToRun(target, mirrorDir, entity)) return false;
+    return (await automergeHold(target, policy, entity)) === undefined;
   }
 
   /**
@@ -621,10 +622,14 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     else await settleWithoutChecks(target.id);
   }
 
-  /** Whether a published change has checks to run or CI to wait for (a broken checks file counts: the check job reports it). */
-  async function checksToRun(target: TargetRow, mirrorDir: string): Promise<boolean> {
+  /**
+   * Whether a published change has checks to run or CI to wait for (a broken checks
+   * file counts: the check job reports it). `loaded`: the target's entity, when the
+   * caller has read it already.
+   */
+  async function checksToRun(target: TargetRow, mirrorDir: string, loaded?: Entity): Promise<boolean> {
     if (codeHosts.forRepository(target.repository).ciStatus) return true;
-    const entity = await entityOf(target.entity_ref);
+    const entity = loaded ?? (await entityOf(target.entity_ref));
     if (entity?.metadata.annotations?.[CHECK_COMMAND_ANNOTATION]?.trim()) return true;
     const commit = target.change_commit as string;
     // The commit and its root tree are usually loose objects this plan wrote: no
@@ -785,8 +790,8 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
   }
 
   /** Why the repository holds back auto-merge (its opt-out annotation, the health gate); undefined when nothing does. */
-  async function automergeHold(target: TargetRow, policy: ShiftSpec['spec']['automerge']) {
-    const entity = await entityOf(target.entity_ref);
+  async function automergeHold(target: TargetRow, policy: ShiftSpec['spec']['automerge'], loaded?: Entity) {
+    const entity = loaded ?? (await entityOf(target.entity_ref));
     if (entity?.metadata.annotations?.[AUTOMERGE_ANNOTATION] === 'false') {
       return `Auto-merge is off: ${AUTOMERGE_ANNOTATION} is "false".`;
     }

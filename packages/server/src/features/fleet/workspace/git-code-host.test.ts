@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../../platform/git/index.js';
 import type { ShiftStep } from '../model/shift-spec.js';
-import { BranchConflictError, deleteBranch, mergeChange, pushBranch } from './git-code-host.js';
+import { BranchConflictError, deleteBranch, type MergeChangeInput, mergeChange, pushBranch } from './git-code-host.js';
 import { resolveBase, syncMirror } from './mirror-sync.js';
 import { planChange } from './plan-change.js';
 import { createFixtures, fakeBuiltinStep, TEST_COMMIT } from './testing/fixtures.js';
@@ -12,6 +12,7 @@ const fx = createFixtures();
 afterAll(() => fx.dispose());
 
 const BRANCH = 'backbeat/bump-log-lib';
+const MERGE_AUTHOR = { author: { name: 'Backbeat Bot', email: 'bot@backbeat.invalid' }, date: '2025-03-02T12:00:00Z' };
 
 async function remoteRef(repoDir: string, ref: string): Promise<string | undefined> {
   try {
@@ -42,7 +43,19 @@ async function setup(laterCommits = 0) {
     if (result.status !== 'changed') throw new Error('expected a change');
     return result.commit;
   };
-  return { repo, mirrorDir, worktreesDir, base, plan };
+  /** mergeChange's input for `changeCommit` planned on this base: a squash unless `extra` says otherwise. */
+  const mergeInput = (changeCommit: string, extra: Partial<MergeChangeInput> = {}): MergeChangeInput => ({
+    repoUrl: repo.dir,
+    mirrorDir,
+    worktreesDir,
+    baseBranch: 'main',
+    plannedBase: base.commit,
+    changeCommit,
+    method: 'squash',
+    ...MERGE_AUTHOR,
+    ...extra,
+  });
+  return { repo, mirrorDir, worktreesDir, base, plan, mergeInput };
 }
 
 describe('pushBranch', () => {
@@ -129,21 +142,10 @@ describe('deleteBranch', () => {
 });
 
 describe('mergeChange', () => {
-  const who = { author: { name: 'Backbeat Bot', email: 'bot@backbeat.invalid' }, date: '2025-03-02T12:00:00Z' };
-
   it('fast-forwards the base to the change (squash), updating a checked-out work tree', async () => {
-    const { repo, mirrorDir, worktreesDir, base, plan } = await setup();
+    const { repo, plan, mergeInput } = await setup();
     const commit = await plan('2\n');
-    const input = {
-      repoUrl: repo.dir,
-      mirrorDir,
-      worktreesDir,
-      baseBranch: 'main',
-      plannedBase: base.commit,
-      changeCommit: commit,
-      method: 'squash' as const,
-      ...who,
-    };
+    const input = mergeInput(commit);
     expect(await mergeChange(input)).toEqual({ status: 'merged', mergedCommit: commit });
     expect(await remoteRef(repo.dir, 'refs/heads/main')).toBe(commit);
     expect(readFileSync(join(repo.dir, 'version.txt'), 'utf8')).toBe('2\n');
@@ -152,20 +154,10 @@ describe('mergeChange', () => {
   });
 
   it('deletes the branch in the same atomic push, and leaves a branch that is no longer ours', async () => {
-    const { repo, mirrorDir, worktreesDir, base, plan } = await setup();
+    const { repo, mirrorDir, plan, mergeInput } = await setup();
     const commit = await plan('2\n');
     await pushBranch({ repoUrl: repo.dir, mirrorDir, commit, branch: BRANCH });
-    const input = {
-      repoUrl: repo.dir,
-      mirrorDir,
-      worktreesDir,
-      baseBranch: 'main',
-      plannedBase: base.commit,
-      changeCommit: commit,
-      branch: { name: BRANCH, pushedCommit: commit },
-      method: 'squash' as const,
-      ...who,
-    };
+    const input = mergeInput(commit, { branch: { name: BRANCH, pushedCommit: commit } });
     expect(await mergeChange(input)).toEqual({ status: 'merged', mergedCommit: commit, branchDeleted: true });
     expect(await remoteRef(repo.dir, 'refs/heads/main')).toBe(commit);
     expect(await remoteRef(repo.dir, `refs/heads/${BRANCH}`)).toBeUndefined();
@@ -177,32 +169,16 @@ describe('mergeChange', () => {
     const change = await other.plan('3\n');
     await pushBranch({ repoUrl: other.repo.dir, mirrorDir: other.mirrorDir, commit: change, branch: BRANCH });
     await runGit(['branch', '-f', BRANCH, other.base.commit], { cwd: other.repo.dir });
-    const result = await mergeChange({
-      ...input,
-      repoUrl: other.repo.dir,
-      mirrorDir: other.mirrorDir,
-      plannedBase: other.base.commit,
-      changeCommit: change,
-      branch: { name: BRANCH, pushedCommit: change },
-    });
+    const result = await mergeChange(other.mergeInput(change, { branch: { name: BRANCH, pushedCommit: change } }));
     expect(result).toEqual({ status: 'merged', mergedCommit: change });
     expect(await remoteRef(other.repo.dir, 'refs/heads/main')).toBe(change);
     expect(await remoteRef(other.repo.dir, `refs/heads/${BRANCH}`)).toBe(other.base.commit);
   });
 
   it('pushes a merge commit with the base and the change as parents (merge)', async () => {
-    const { repo, mirrorDir, worktreesDir, base, plan } = await setup();
+    const { repo, base, plan, mergeInput } = await setup();
     const commit = await plan('2\n');
-    const result = await mergeChange({
-      repoUrl: repo.dir,
-      mirrorDir,
-      worktreesDir,
-      baseBranch: 'main',
-      plannedBase: base.commit,
-      changeCommit: commit,
-      method: 'merge',
-      ...who,
-    });
+    const result = await mergeChange(mergeInput(commit, { method: 'merge' }));
     if (result.status !== 'merged') throw new Error('expected a merge');
     expect(await remoteRef(repo.dir, 'refs/heads/main')).toBe(result.mergedCommit);
     const show = (format: string) =>
@@ -219,20 +195,11 @@ describe('mergeChange', () => {
   });
 
   it('reports a moved base without touching it, with the new base fetched', async () => {
-    const { repo, mirrorDir, worktreesDir, base, plan } = await setup();
+    const { repo, mirrorDir, plan, mergeInput } = await setup();
     const commit = await plan('2\n');
     const theirs = await repo.commit({ 'README.md': '# someone else\n' });
     for (const method of ['squash', 'merge'] as const) {
-      const result = await mergeChange({
-        repoUrl: repo.dir,
-        mirrorDir,
-        worktreesDir,
-        baseBranch: 'main',
-        plannedBase: base.commit,
-        changeCommit: commit,
-        method,
-        ...who,
-      });
+      const result = await mergeChange(mergeInput(commit, { method }));
       expect(result).toEqual({ status: 'base-moved', currentBase: theirs });
       expect(await remoteRef(repo.dir, 'refs/heads/main')).toBe(theirs);
     }
@@ -240,22 +207,13 @@ describe('mergeChange', () => {
   });
 
   it('never fast-forwards a base that was reset behind the planned base', async () => {
-    const { repo, mirrorDir, worktreesDir, base, plan } = await setup(1);
+    const { repo, plan, mergeInput } = await setup(1);
     const commit = await plan('2\n');
     // Someone took the planned base off main again. The change descends from it, so a
     // fast-forward would bring the removed commit back.
     const parent = await remoteRef(repo.dir, 'main~1');
     await runGit(['reset', '--quiet', '--hard', parent as string], { cwd: repo.dir });
-    const result = await mergeChange({
-      repoUrl: repo.dir,
-      mirrorDir,
-      worktreesDir,
-      baseBranch: 'main',
-      plannedBase: base.commit,
-      changeCommit: commit,
-      method: 'squash',
-      ...who,
-    });
+    const result = await mergeChange(mergeInput(commit));
     expect(result).toEqual({ status: 'base-moved', currentBase: parent });
     expect(await remoteRef(repo.dir, 'refs/heads/main')).toBe(parent);
   });

@@ -43,14 +43,7 @@ describe('delta polling over /api/client/delta', () => {
     for (const key of ['checkout', 'search']) await server.api('POST', '/api/toggles/projects', { key, name: key });
     for (const name of ['new-cart', 'dark-mode']) await addFlag('checkout', name);
     await addFlag('search', 'fuzzy');
-    token = (
-      await server.api('POST', '/api/toggles/tokens', {
-        name: 'delta-polling',
-        type: 'client',
-        project: 'checkout',
-        environment: 'production',
-      })
-    ).body.token;
+    token = await server.clientToken('checkout', 'delta-polling');
   });
   afterAll(async () => {
     await server?.close();

@@ -39,14 +39,7 @@ describe('delta updates over /api/client/streaming', () => {
       });
       await server.api('POST', `${flags}/${name}/environments/production/on`);
     }
-    token = (
-      await server.api('POST', '/api/toggles/tokens', {
-        name: 'deltas',
-        type: 'client',
-        project: 'checkout',
-        environment: 'production',
-      })
-    ).body.token;
+    token = await server.clientToken('checkout', 'deltas');
     unleash = new Unleash({
       url: `${server.baseUrl}/api/`,
       appName: 'delta-test',

@@ -54,6 +54,8 @@ export interface TogglesServer {
   /** Bearer tokens of jane (member of team-checkout) and bob (member of team-other), neither admin. */
   tokens: { admin: string; jane: string; bob: string };
   api(method: string, path: string, body?: unknown, token?: string): Promise<ApiResult>;
+  /** A new client token (the kind SDKs send) for one project in production, made by the admin. */
+  clientToken(project: string, name: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -106,7 +108,7 @@ export async function startTogglesServer(): Promise<TogglesServer> {
   const tokens = { admin: ADMIN_TOKEN, jane: await tokenFor('jane'), bob: await tokenFor('bob') };
   const baseUrl = `http://127.0.0.1:${port}`;
 
-  return {
+  const server: TogglesServer = {
     backbeat,
     baseUrl,
     tokens,
@@ -128,6 +130,17 @@ export async function startTogglesServer(): Promise<TogglesServer> {
       }
       return { status: response.status, body: parsed, headers: response.headers };
     },
+    async clientToken(project, name) {
+      const created = await server.api('POST', '/api/toggles/tokens', {
+        name,
+        type: 'client',
+        project,
+        environment: 'production',
+      });
+      if (created.status !== 201)
+        throw new Error(`Creating client token ${name} failed: ${JSON.stringify(created.body)}`);
+      return created.body.token as string;
+    },
     async close() {
       await backbeat.close();
       if (pgDatabase) await waitForOtherConnectionsToClose(pgDatabase);
@@ -135,6 +148,7 @@ export async function startTogglesServer(): Promise<TogglesServer> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 async function waitForOtherConnectionsToClose(database: Database): Promise<void> {
