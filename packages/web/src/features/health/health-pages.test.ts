@@ -94,7 +94,10 @@ describe('the Health tab of an entity', () => {
   });
 
   it('shows an attestation with who, the note and when it expires', () => {
-    const expiresAt = new Date(Date.now() + 100 * 86_400_000 + 3_600_000).toISOString();
+    // Noon of the hundredth day from today (UTC): the label counts calendar days, so
+    // "now + 100 days + 1 hour" would read 101 days late in the evening.
+    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const expiresAt = new Date(today + 100 * 86_400_000 + 12 * 3_600_000).toISOString();
     const attested: EntityHealth = {
       ...HEALTH,
       results: HEALTH.results.map((r) =>

@@ -87,10 +87,17 @@ const MERGE_LOCK_RETRY_MS = 3_000;
 
 const WAVE_DONE: readonly TargetState[] = ['merged', 'closed', 'no-change'];
 
+interface LoadedTarget {
+  target: TargetRow;
+  shift: ShiftRow;
+  spec: ShiftSpec;
+}
+
 /**
  * Runs one step of one target at a time: plan, publish, check, merge, close. Each
  * is a queue job handler and idempotent: it first checks the target is still in
- * the state the step starts from, and moves it with a compare-and-set, so a job
+ * the state the step starts from (past it, it takes the step after instead, see
+ * `continueInterrupted`), and moves it with a compare-and-set, so a job
  * run twice (a worker died, two workers raced, Backbeat was killed and restarted)
  * never pushes twice or loses a transition. Git side effects are safe to repeat:
  * a plan on the same base yields the same commit id (fixed date), a push of a
@@ -117,7 +124,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
   const mirrorsDir = join(deps.dataDir, 'mirrors');
   const worktreesDir = join(deps.dataDir, 'worktrees');
 
-  async function load(targetId: string): Promise<{ target: TargetRow; shift: ShiftRow; spec: ShiftSpec } | undefined> {
+  async function load(targetId: string): Promise<LoadedTarget | undefined> {
     const target = await store.targetById(targetId);
     if (!target) return undefined;
     const shift = await store.shiftById(target.shift_id);
@@ -182,7 +189,8 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   async function plan(targetId: string, context: JobContext): Promise<void> {
     const loaded = await load(targetId);
-    if (loaded?.target.state !== 'pending' || loaded.shift.state === 'closed') return;
+    if (!loaded || loaded.shift.state === 'closed') return;
+    if (loaded.target.state !== 'pending') return continueInterrupted(loaded, context, PLAN_TARGET_JOB);
     const { target, shift, spec } = loaded;
     const attempt = target.attempts + 1;
     await store.patchTarget(target.id, { attempts: attempt });
@@ -441,14 +449,8 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
 
   async function publish(targetId: string, context: JobContext): Promise<void> {
     const loaded = await load(targetId);
-    // Killed after publishing but before the checks were routed: finish that part.
-    if (loaded && isAwaitingCheckRouting(loaded.target)) {
-      await withRetries(loaded.target, context, [loaded.target.state], PUBLISH_TARGET_JOB, () =>
-        routeChecks(loaded.target, loaded.spec),
-      );
-      return;
-    }
-    if (loaded?.target.state !== 'scheduled') return;
+    if (!loaded) return;
+    if (loaded.target.state !== 'scheduled') return continueInterrupted(loaded, context, PUBLISH_TARGET_JOB);
     const { target, shift, spec } = loaded;
     // Paused or closed: resume queues the publish again; close closes the target.
     if (shift.state !== 'active' || shift.preview) return;
@@ -606,6 +608,31 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     return true;
   }
 
+  /**
+   * A transition and the step after it (queueing the next job, recording the merge of
+   * a change merged straight in, opening the main wave) are not one transaction: were
+   * Backbeat killed in between, the target would sit one state on with nothing to move
+   * it. The queue runs the interrupted job again, and it finds its target past its own
+   * step; this takes the step that run would have taken next. Every one of them is
+   * safe to repeat, so a job that only runs late does no harm.
+   */
+  async function continueInterrupted(loaded: LoadedTarget, context: JobContext, job: string): Promise<void> {
+    const { target, spec } = loaded;
+    if (target.state === 'pending') {
+      await enqueue(PLAN_TARGET_JOB, target.id);
+    } else if (target.state === 'planned') {
+      await scheduleIfLive(target.id);
+    } else if (target.state === 'scheduled') {
+      if (await waveOpen(target)) await enqueue(PUBLISH_TARGET_JOB, target.id);
+    } else if (job === PUBLISH_TARGET_JOB && isAwaitingCheckRouting(target)) {
+      await withRetries(target, context, [target.state], job, () => routeChecks(target, spec));
+    } else if (target.state === 'checks-passed' || (target.state === 'published' && target.checks === 'none')) {
+      await maybeAutomerge(target.id);
+    } else if (WAVE_DONE.includes(target.state)) {
+      await onTargetSettled(target.shift_id, target.wave);
+    }
+  }
+
   function isAwaitingCheckRouting(target: TargetRow): boolean {
     return target.state === 'checks-pending' || (target.state === 'published' && target.checks === 'pending');
   }
@@ -697,7 +724,8 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
    */
   async function check(targetId: string, context: JobContext): Promise<void> {
     const loaded = await load(targetId);
-    if (loaded?.target.state !== 'checks-pending') return;
+    if (!loaded) return;
+    if (loaded.target.state !== 'checks-pending') return continueInterrupted(loaded, context, CHECK_TARGET_JOB);
     const { target, spec } = loaded;
     await withRetries(target, context, ['checks-pending'], CHECK_TARGET_JOB, async () => {
       const mirrorDir = await ensureChangeCommit(target, spec.spec.change.author);
@@ -824,6 +852,7 @@ export function createTargetRunner(deps: TargetRunnerDeps) {
     const blocker = mergeBlocker(target, shift, spec, options.manual);
     if (blocker) {
       if (options.manual) throw new ConflictError(blocker);
+      if (options.context) await continueInterrupted(loaded, options.context, MERGE_TARGET_JOB);
       return;
     }
     if (!options.manual && shift.state !== 'active') return;

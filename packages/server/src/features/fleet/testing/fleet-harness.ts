@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { type Fleet as DemoFleet, generateFleet } from '@backbeat/demo-fleet';
 import type { Actor } from '../../../platform/auth/actor.js';
 import { createTestDatabase, type TestDatabase } from '../../../platform/db/testing/test-database.js';
+import type { EventLog } from '../../../platform/events/event-log.js';
 import { createInMemoryEventLog } from '../../../platform/events/in-memory-event-log.js';
 import { silentLogger } from '../../../platform/logging.js';
 import { createJobQueue } from '../../../platform/queue/create-job-queue.js';
+import type { JobQueue } from '../../../platform/queue/job-queue.js';
 import type { JobQueueAdapter } from '../../../platform/queue/job-queue-adapter.js';
 import { queueMigrations } from '../../../platform/queue/queue-migrations.js';
 import { type Catalog, catalogMigrations, createCatalog } from '../../catalog/index.js';
@@ -31,6 +33,8 @@ export interface FleetHarness {
   events: ReturnType<typeof createInMemoryEventLog>;
   demo: DemoFleet;
   dataDir: string;
+  /** The steps an `interrupt` option cut off, in order: an event type or a job name each. */
+  interrupted: string[];
   /** Waits until every target of the shift is in one of `states` (or the timeout passes, then throws with the states seen). */
   settle(shift: string, states: readonly TargetState[], timeoutMs?: number): Promise<void>;
   dispose(): Promise<void>;
@@ -46,7 +50,7 @@ export interface FleetHarness {
  * await h.fleet.shifts.apply(FLEET_ADMIN, { yaml });
  * await h.settle('bump-log-lib', ['merged', 'no-change', 'checks-failed']);
  */
-export async function createFleetHarness(options: { size: number }): Promise<FleetHarness> {
+export async function createFleetHarness(options: { size: number; interrupt?: Interruptions }): Promise<FleetHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'backbeat-fleet-'));
   const database = await createTestDatabase({
     migrations: { ...queueMigrations, ...catalogMigrations, ...fleetMigrations },
@@ -61,10 +65,12 @@ export async function createFleetHarness(options: { size: number }): Promise<Fle
     logger,
     config: { dataDir, catalogRefreshIntervalSeconds: 3600, readAllowList: { hosts: [], paths: [dataDir] } },
   });
+  const interrupted: string[] = [];
+  const interruptible = interruptFirst(events, queue, options.interrupt ?? {}, interrupted);
   const fleet = createFleet({
     database,
-    queue,
-    events,
+    queue: interruptible.queue,
+    events: interruptible.events,
     logger,
     catalog: catalog.reader,
     membership: catalog.membership,
@@ -95,11 +101,58 @@ export async function createFleetHarness(options: { size: number }): Promise<Fle
     events,
     demo,
     dataDir,
+    interrupted,
     settle: (shift, states, timeoutMs) => settleShift(fleet, shift, states, timeoutMs),
     async dispose() {
       await queue.stop();
       await database.dispose();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Steps of Fleet Shift to cut off once, the way a kill -9 cuts off a job between a
+ * transition it has committed and the step after it: the first append of each event
+ * type and the first enqueue of each job name throw. The queue then runs the job
+ * again, as it does after a restart.
+ */
+export interface Interruptions {
+  events?: readonly string[];
+  jobs?: readonly string[];
+}
+
+/** The event log and queue Fleet Shift is given, failing the first time each listed step is taken. */
+function interruptFirst(
+  events: EventLog,
+  queue: JobQueue,
+  interrupt: Interruptions,
+  interrupted: string[],
+): { events: EventLog; queue: JobQueue } {
+  const cutOff = (step: string, listed: readonly string[] | undefined) => {
+    if (!listed?.includes(step) || interrupted.includes(step)) return;
+    interrupted.push(step);
+    throw new Error(`interrupted before ${step}`);
+  };
+  return {
+    events: {
+      append: async (actor, event) => {
+        cutOff(event.type, interrupt.events);
+        return events.append(actor, event);
+      },
+      list: (query) => events.list(query),
+      subscribe: (pattern, handler) => events.subscribe(pattern, handler),
+    },
+    queue: {
+      register: (name, handler) => queue.register(name, handler),
+      enqueue: async (name, payload, enqueueOptions) => {
+        cutOff(name, interrupt.jobs);
+        return queue.enqueue(name, payload, enqueueOptions);
+      },
+      schedule: (name, cron, payload) => queue.schedule(name, cron, payload),
+      start: () => queue.start(),
+      stop: () => queue.stop(),
+      stats: () => queue.stats(),
     },
   };
 }

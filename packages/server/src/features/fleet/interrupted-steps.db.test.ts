@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGit } from '../../platform/git/index.js';
+import { CHECK_TARGET_JOB, MERGE_TARGET_JOB, PUBLISH_TARGET_JOB } from './jobs.js';
+import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { branchesOf, fileOnMain, historyProblems, mainHistory } from './testing/fleet-invariants.js';
+import { onlyTargets, shiftYaml } from './testing/shift-yaml.js';
+
+/**
+ * A transition and the step after it are not one transaction, so a kill -9 can fall
+ * between them: the target is one state on, and the job that moved it never queued
+ * its next step. Here each such step fails once, right after its transition, and the
+ * queue runs the job again as it does after a restart. Every target must still get
+ * to the end, each with exactly one change and a history without gaps.
+ */
+let h: FleetHarness;
+const SHIFT = 'interrupted';
+
+type Repo = FleetHarness['demo']['repos'][number];
+let canary: Repo;
+let unchecked: Repo;
+let checked: Repo;
+const commitsBefore = new Map<Repo, number>();
+
+const refOf = (repo: Repo) => `component:default/${repo.name}`;
+
+const INTERRUPTED_STEPS = [
+  // The direct merge of the canary: published, then merged, then the main wave opens.
+  'fleet.change.published',
+  MERGE_TARGET_JOB,
+  'fleet.change.merged',
+  // Planned and scheduled, then its publish queued.
+  PUBLISH_TARGET_JOB,
+  // Published and moved to checks-pending, then its check queued.
+  CHECK_TARGET_JOB,
+];
+
+beforeAll(async () => {
+  h = await createFleetHarness({
+    size: 5,
+    interrupt: {
+      events: ['fleet.change.published', 'fleet.change.merged'],
+      jobs: [PUBLISH_TARGET_JOB, CHECK_TARGET_JOB, MERGE_TARGET_JOB],
+    },
+  });
+  [canary, unchecked, checked] = h.demo.repos as [Repo, Repo, Repo];
+  // Nothing to check: these two merge straight into main when published.
+  for (const repo of [canary, unchecked]) {
+    await runGit(['rm', '-q', '.backbeat/checks.yaml'], { cwd: repo.path });
+    await runGit(['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '-q', '-m', 'No checks'], {
+      cwd: repo.path,
+    });
+  }
+  for (const repo of [canary, unchecked, checked]) commitsBefore.set(repo, (await mainHistory(repo.path)).length);
+}, 180_000);
+afterAll(() => h?.dispose());
+
+describe('a step cut off right after its transition', () => {
+  it('is taken when the queue runs the job again, and every target finishes with one change', async () => {
+    await h.fleet.shifts.apply(FLEET_ADMIN, {
+      yaml: shiftYaml({
+        name: SHIFT,
+        targets: onlyTargets([canary, unchecked, checked].map(refOf)),
+        steps: [
+          '- type: replace',
+          '  files: catalog-info.yaml',
+          '  pattern: "lifecycle: \\\\w+"',
+          '  replacement: "lifecycle: deprecated"',
+        ],
+        rollout: ['canary:', `  - ${refOf(canary)}`],
+        automerge: ['enabled: true', 'requireChecks: false'],
+      }),
+    });
+
+    await h.settle(SHIFT, ['merged', 'checks-failed'], 90_000);
+    expect([...h.interrupted].sort()).toEqual([...INTERRUPTED_STEPS].sort());
+
+    for (const repo of [canary, unchecked]) {
+      expect((await h.fleet.shifts.targetDetail(SHIFT, refOf(repo))).state).toBe('merged');
+    }
+    for (const repo of [canary, unchecked, checked]) {
+      const detail = await h.fleet.shifts.targetDetail(SHIFT, refOf(repo));
+      expect(historyProblems(detail.history)).toEqual([]);
+      const commits = (await mainHistory(repo.path)).length - (commitsBefore.get(repo) ?? 0);
+      expect(commits).toBe(detail.state === 'merged' ? 1 : 0);
+      if (detail.state === 'merged') {
+        expect(await fileOnMain(repo.path, 'catalog-info.yaml')).toMatch(/lifecycle: deprecated/);
+        expect(await branchesOf(repo.path)).toEqual(['main']);
+      }
+    }
+    // The checked repository's checks ran: its interrupted check job was queued again.
+    const checkedHistory = (await h.fleet.shifts.targetDetail(SHIFT, refOf(checked))).history.map((t) => t.to);
+    expect(checkedHistory).toContain('checks-pending');
+    expect(checkedHistory.some((to) => to === 'checks-passed' || to === 'checks-failed')).toBe(true);
+  }, 120_000);
+});
