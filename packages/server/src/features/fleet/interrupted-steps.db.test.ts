@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../platform/git/index.js';
-import { CHECK_TARGET_JOB, MERGE_TARGET_JOB, PUBLISH_TARGET_JOB } from './jobs.js';
+import { CHECK_TARGET_JOB, MERGE_TARGET_JOB, PLAN_TARGET_JOB, PUBLISH_TARGET_JOB } from './jobs.js';
 import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain, historyProblems, mainHistory } from './testing/fleet-invariants.js';
 import { onlyTargets, shiftYaml } from './testing/shift-yaml.js';
@@ -22,6 +22,13 @@ let checked: Repo;
 const commitsBefore = new Map<Repo, number>();
 
 const refOf = (repo: Repo) => `component:default/${repo.name}`;
+
+const DEPRECATE_LIFECYCLE = [
+  '- type: replace',
+  '  files: catalog-info.yaml',
+  '  pattern: "lifecycle: \\\\w+"',
+  '  replacement: "lifecycle: deprecated"',
+];
 
 const INTERRUPTED_STEPS = [
   // The direct merge of the canary: published, then merged, then the main wave opens.
@@ -60,12 +67,7 @@ describe('a step cut off right after its transition', () => {
       yaml: shiftYaml({
         name: SHIFT,
         targets: onlyTargets([canary, unchecked, checked].map(refOf)),
-        steps: [
-          '- type: replace',
-          '  files: catalog-info.yaml',
-          '  pattern: "lifecycle: \\\\w+"',
-          '  replacement: "lifecycle: deprecated"',
-        ],
+        steps: DEPRECATE_LIFECYCLE,
         rollout: ['canary:', `  - ${refOf(canary)}`],
         automerge: ['enabled: true', 'requireChecks: false'],
       }),
@@ -91,5 +93,34 @@ describe('a step cut off right after its transition', () => {
     const checkedHistory = (await h.fleet.shifts.targetDetail(SHIFT, refOf(checked))).history.map((t) => t.to);
     expect(checkedHistory).toContain('checks-pending');
     expect(checkedHistory.some((to) => to === 'checks-passed' || to === 'checks-failed')).toBe(true);
+  }, 120_000);
+});
+
+describe('an apply cut off before it queued its plans', () => {
+  it('leaves its targets pending, and applying the spec again plans and merges them', async () => {
+    const cut = await createFleetHarness({ size: 3, interrupt: { jobs: [PLAN_TARGET_JOB] } });
+    try {
+      const yaml = shiftYaml({
+        name: 'apply-interrupted',
+        targets: onlyTargets(cut.demo.repos.slice(0, 2).map(refOf)),
+        steps: DEPRECATE_LIFECYCLE,
+        automerge: ['enabled: true', 'requireChecks: false'],
+      });
+      await expect(cut.fleet.shifts.apply(FLEET_ADMIN, { yaml })).rejects.toThrow(
+        /interrupted before fleet.plan-target/,
+      );
+      expect(cut.interrupted).toEqual([PLAN_TARGET_JOB]);
+      const detail = await cut.fleet.shifts.detail('apply-interrupted');
+      expect(detail.totals).toEqual({ pending: 2 });
+
+      await cut.fleet.shifts.apply(FLEET_ADMIN, { yaml });
+      await cut.settle('apply-interrupted', ['merged', 'checks-failed'], 60_000);
+      for (const repo of cut.demo.repos.slice(0, 2)) {
+        const target = await cut.fleet.shifts.targetDetail('apply-interrupted', refOf(repo));
+        expect(historyProblems(target.history)).toEqual([]);
+      }
+    } finally {
+      await cut.dispose();
+    }
   }, 120_000);
 });

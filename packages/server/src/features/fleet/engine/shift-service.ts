@@ -156,6 +156,9 @@ export function createShiftService(deps: ShiftServiceDeps) {
           replanned++;
           await runner.enqueue(PLAN_TARGET_JOB, target.id);
         }
+      } else if (target.state === 'pending') {
+        // An apply cut off before queueing its plans left this one waiting: queue it (keyed, so at most once).
+        await runner.enqueue(PLAN_TARGET_JOB, target.id);
       } else if (target.state === 'planned' && !preview) {
         await runner.scheduleIfLive(target.id);
       } else if (target.state === 'scheduled' && !preview && shift.state === 'active') {
