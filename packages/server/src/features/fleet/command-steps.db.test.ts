@@ -2,7 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../platform/git/index.js';
-import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { createFleetHarness, dropDeclaredChecks, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain } from './testing/fleet-invariants.js';
 import { shiftYaml as buildShiftYaml, onlyTargets } from './testing/shift-yaml.js';
 
@@ -47,8 +47,7 @@ beforeAll(async () => {
   repos = h.demo.repos.slice(0, 6);
   // Without declared checks, a published change auto-merges at once (requireChecks: false).
   for (const repo of repos) {
-    await runGit(['rm', '-q', '.backbeat/checks.yaml'], { cwd: repo.path });
-    await commit(repo, 'No checks');
+    await dropDeclaredChecks(repo.path);
   }
 }, 180_000);
 afterAll(() => h?.dispose());

@@ -1,11 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGit } from '../../platform/git/index.js';
 import { createFleetStore } from './store/fleet-store.js';
-import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { createFleetHarness, dropDeclaredChecks, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain, historyProblems, waitFor } from './testing/fleet-invariants.js';
-import { onlyTargets, shiftYaml } from './testing/shift-yaml.js';
+import { DEPRECATE_LIFECYCLE_STEPS, onlyTargets, shiftYaml } from './testing/shift-yaml.js';
 
 /**
  * A change that would be auto-merged the moment it is published (auto-merge on, no
@@ -36,10 +35,7 @@ beforeAll(async () => {
   h = await createFleetHarness({ size: 6 });
   [direct, checked, locked] = h.demo.repos as [Repo, Repo, Repo];
   for (const repo of [direct, locked]) {
-    await runGit(['rm', '-q', '.backbeat/checks.yaml'], { cwd: repo.path });
-    await runGit(['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '-q', '-m', 'No checks'], {
-      cwd: repo.path,
-    });
+    await dropDeclaredChecks(repo.path);
   }
   for (const repo of [direct, checked, locked]) {
     // The remote's own record of what was pushed to it, branch pushes included.
@@ -68,12 +64,7 @@ describe('auto-merge without anything to wait for', () => {
       yaml: shiftYaml({
         name: SHIFT,
         targets: onlyTargets([direct, checked, locked].map(refOf)),
-        steps: [
-          '- type: replace',
-          '  files: catalog-info.yaml',
-          '  pattern: "lifecycle: \\\\w+"',
-          '  replacement: "lifecycle: deprecated"',
-        ],
+        steps: DEPRECATE_LIFECYCLE_STEPS,
         automerge: ['enabled: true', 'requireChecks: false'],
       }),
     });

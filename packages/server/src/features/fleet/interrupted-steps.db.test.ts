@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGit } from '../../platform/git/index.js';
 import { CHECK_TARGET_JOB, MERGE_TARGET_JOB, PLAN_TARGET_JOB, PUBLISH_TARGET_JOB } from './jobs.js';
-import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { createFleetHarness, dropDeclaredChecks, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain, historyProblems, mainHistory } from './testing/fleet-invariants.js';
-import { onlyTargets, shiftYaml } from './testing/shift-yaml.js';
+import { DEPRECATE_LIFECYCLE_STEPS, onlyTargets, shiftYaml } from './testing/shift-yaml.js';
 
 /**
  * A transition and the step after it are not one transaction, so a kill -9 can fall
@@ -22,13 +21,6 @@ let checked: Repo;
 const commitsBefore = new Map<Repo, number>();
 
 const refOf = (repo: Repo) => `component:default/${repo.name}`;
-
-const DEPRECATE_LIFECYCLE = [
-  '- type: replace',
-  '  files: catalog-info.yaml',
-  '  pattern: "lifecycle: \\\\w+"',
-  '  replacement: "lifecycle: deprecated"',
-];
 
 const INTERRUPTED_STEPS = [
   // The direct merge of the canary: published, then merged, then the main wave opens.
@@ -52,10 +44,7 @@ beforeAll(async () => {
   [canary, unchecked, checked] = h.demo.repos as [Repo, Repo, Repo];
   // Nothing to check: these two merge straight into main when published.
   for (const repo of [canary, unchecked]) {
-    await runGit(['rm', '-q', '.backbeat/checks.yaml'], { cwd: repo.path });
-    await runGit(['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '-q', '-m', 'No checks'], {
-      cwd: repo.path,
-    });
+    await dropDeclaredChecks(repo.path);
   }
   for (const repo of [canary, unchecked, checked]) commitsBefore.set(repo, (await mainHistory(repo.path)).length);
 }, 180_000);
@@ -67,7 +56,7 @@ describe('a step cut off right after its transition', () => {
       yaml: shiftYaml({
         name: SHIFT,
         targets: onlyTargets([canary, unchecked, checked].map(refOf)),
-        steps: DEPRECATE_LIFECYCLE,
+        steps: DEPRECATE_LIFECYCLE_STEPS,
         rollout: ['canary:', `  - ${refOf(canary)}`],
         automerge: ['enabled: true', 'requireChecks: false'],
       }),
@@ -103,7 +92,7 @@ describe('an apply cut off before it queued its plans', () => {
       const yaml = shiftYaml({
         name: 'apply-interrupted',
         targets: onlyTargets(cut.demo.repos.slice(0, 2).map(refOf)),
-        steps: DEPRECATE_LIFECYCLE,
+        steps: DEPRECATE_LIFECYCLE_STEPS,
         automerge: ['enabled: true', 'requireChecks: false'],
       });
       await expect(cut.fleet.shifts.apply(FLEET_ADMIN, { yaml })).rejects.toThrow(

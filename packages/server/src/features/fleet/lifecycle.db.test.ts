@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../platform/git/index.js';
 import type { TargetState } from './model/target-state.js';
-import { allTargets, createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import {
+  allTargets,
+  createFleetHarness,
+  dropDeclaredChecks,
+  FLEET_ADMIN,
+  type FleetHarness,
+} from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain, historyProblems, waitFor } from './testing/fleet-invariants.js';
 import { shiftYaml as buildShiftYaml, onlyTargets } from './testing/shift-yaml.js';
 
@@ -56,8 +62,7 @@ beforeAll(async () => {
   repos = h.demo.repos.slice(0, 12);
   expect(repos).toHaveLength(12);
   for (const repo of repos) {
-    await runGit(['rm', '-q', '.backbeat/checks.yaml'], { cwd: repo.path });
-    await commit(repo, 'No checks');
+    await dropDeclaredChecks(repo.path);
   }
   // Started first: its retries back off for a while (seconds on PostgreSQL), so they overlap the other tests.
   const [gone, ...others] = repos.slice(4, 7) as [Repo, ...Repo[]];

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGit } from '../../platform/git/index.js';
-import { createFleetHarness, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
+import { createFleetHarness, dropDeclaredChecks, FLEET_ADMIN, type FleetHarness } from './testing/fleet-harness.js';
 import { branchesOf, fileOnMain, historyProblems, mainHistory } from './testing/fleet-invariants.js';
-import { onlyTargets, shiftYaml } from './testing/shift-yaml.js';
+import { DEPRECATE_LIFECYCLE_STEPS, onlyTargets, shiftYaml } from './testing/shift-yaml.js';
 
 /**
  * Someone else pushes to a repository's main while Backbeat's change waits for its
@@ -41,20 +41,12 @@ beforeAll(async () => {
   [unrelated, sameLine, sameChange] = h.demo.repos as [Repo, Repo, Repo];
   // Without declared checks a published change is mergeable by hand straight away.
   for (const repo of [unrelated, sameLine, sameChange]) {
-    await runGit(['rm', '-q', '.backbeat/checks.yaml'], { cwd: repo.path });
-    await runGit(['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '-q', '-m', 'No checks'], {
-      cwd: repo.path,
-    });
+    await dropDeclaredChecks(repo.path);
   }
   const yaml = shiftYaml({
     name: SHIFT,
     targets: onlyTargets([unrelated, sameLine, sameChange].map(refOf)),
-    steps: [
-      '- type: replace',
-      '  files: catalog-info.yaml',
-      '  pattern: "lifecycle: \\\\w+"',
-      '  replacement: "lifecycle: deprecated"',
-    ],
+    steps: DEPRECATE_LIFECYCLE_STEPS,
     title: 'Deprecate {{ entity.metadata.name }}',
     automerge: ['enabled: false'],
   });

@@ -6,6 +6,7 @@ import type { Actor } from '../../../platform/auth/actor.js';
 import { createTestDatabase, type TestDatabase } from '../../../platform/db/testing/test-database.js';
 import type { EventLog } from '../../../platform/events/event-log.js';
 import { createInMemoryEventLog } from '../../../platform/events/in-memory-event-log.js';
+import { runGit } from '../../../platform/git/index.js';
 import { silentLogger } from '../../../platform/logging.js';
 import { createJobQueue } from '../../../platform/queue/create-job-queue.js';
 import type { JobQueue } from '../../../platform/queue/job-queue.js';
@@ -109,6 +110,20 @@ export async function createFleetHarness(options: { size: number; interrupt?: In
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Removes a demo repository's `.backbeat/checks.yaml` in a commit of its own, so its
+ * changes have nothing to check: mergeable at once, straight into main with auto-merge.
+ *
+ * @example
+ * for (const repo of h.demo.repos) await dropDeclaredChecks(repo.path);
+ */
+export async function dropDeclaredChecks(repoPath: string): Promise<void> {
+  await runGit(['rm', '-q', '.backbeat/checks.yaml'], { cwd: repoPath });
+  await runGit(['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '-q', '-m', 'No checks'], {
+    cwd: repoPath,
+  });
 }
 
 /**

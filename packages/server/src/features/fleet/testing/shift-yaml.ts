@@ -37,3 +37,11 @@ export function shiftYaml(options: {
 export function onlyTargets(refs: readonly string[]): string[] {
   return ['filter:', '  kind: [component]', '  tag: [no-such-tag]', 'include:', ...refs.map((r) => `  - ${r}`)];
 }
+
+/** Step lines that mark a repository's catalog entity deprecated: one edited line in catalog-info.yaml. */
+export const DEPRECATE_LIFECYCLE_STEPS = [
+  '- type: replace',
+  '  files: catalog-info.yaml',
+  '  pattern: "lifecycle: \\\\w+"',
+  '  replacement: "lifecycle: deprecated"',
+];
